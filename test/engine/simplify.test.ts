@@ -1,0 +1,105 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import fc from "fast-check"
+import { parse, print } from "../../src/domain/Polish.js"
+import { simplify } from "../../src/layers/engine/simplify.js"
+import { EngineError } from "../../src/services/Engine.js"
+import { gridDouble, realExpr } from "../support/arbitraries.js"
+import { floatEvalScaled } from "../support/floatEval.js"
+
+const s = (text: string) => print(simplify(Either.getOrThrow(parse(text))))
+const point = gridDouble(-3, 3)
+
+describe("simplify", () => {
+  it.each([
+    ["(+ x x)", "(* 2 x)"],
+    ["(- x x)", "0"],
+    ["(+ 1 (* 2 x) (^ x 2))", "(+ (^ x 2) (* 2 x) 1)"],
+    ["(+ (+ (+ (+ 1 1) 1) 1) 1)", "5"],
+    ["(* 2 (+ x 1))", "(+ (* 2 x) 2)"],
+    ["(- (* 2 (+ x 1)) (* 2 x) 2)", "0"],
+    ["(* x x x)", "(^ x 3)"],
+    ["(/ x x)", "1"],
+    ["(* (^ x 2) (^ x -1))", "x"],
+    ["(/ x (* 2 y))", "(/ x (* 2 y))"],
+    ["(* (* 2 (^ x (- 2 1))) 1)", "(* 2 x)"],
+    ["(+ x 0)", "x"],
+    ["(* x 1)", "x"],
+    ["(* x 0)", "0"],
+    ["(^ x 1)", "x"],
+    ["(^ x 0)", "1"],
+    ["(^ 4 1/2)", "2"],
+    ["(^ 2 1/2)", "(sqrt 2)"],
+    ["(sqrt x)", "(sqrt x)"],
+    ["(ln (exp x))", "x"],
+    ["(^ e x)", "(exp x)"],
+    ["(sin 0)", "0"],
+    ["(cos pi)", "-1"],
+    ["(sin (- x))", "(- (sin x))"],
+    ["(cos (* -2 x))", "(cos (* 2 x))"],
+    ["(- 0.1 0.1 0.1)", "-0.1"],
+    ["(* 1/3 3 x)", "x"],
+    ["(- (+ x y) y)", "x"],
+    ["(- 0 x y)", "(- (+ x y))"],
+    ["(/ (^ x 3) 3)", "(/ (^ x 3) 3)"],
+    ["(^ (* 2 x) 3)", "(* 8 (^ x 3))"],
+    ["(= (+ x x) 4)", "(= (* 2 x) 4)"]
+  ])("%s → %s", (input, expected) => {
+    expect(s(input)).toBe(expected)
+  })
+
+  it("is idempotent", () => {
+    fc.assert(
+      fc.property(realExpr(["x", "y"], 4, true), (e) => {
+        let once
+        try {
+          once = simplify(e)
+        } catch (err) {
+          if (err instanceof EngineError) return
+          throw err
+        }
+        expect(print(simplify(once))).toBe(print(once))
+      }),
+      { numRuns: 1500 }
+    )
+  })
+
+  it("preserves the value at random points (where both sides are defined)", () => {
+    let compared = 0
+    fc.assert(
+      fc.property(realExpr(["x", "y"], 4, true), point, point, (e, x, y) => {
+        let t
+        try {
+          t = simplify(e)
+        } catch (err) {
+          if (err instanceof EngineError) return
+          throw err
+        }
+        const a = floatEvalScaled(e, { x, y })
+        const b = floatEvalScaled(t, { x, y })
+        if (Number.isNaN(a.value) || Number.isNaN(b.value)) return
+        compared++
+        expect(Math.abs(a.value - b.value)).toBeLessThanOrEqual(1e-9 * Math.max(a.scale, b.scale))
+      }),
+      { numRuns: 3000 }
+    )
+    expect(compared).toBeGreaterThan(1000)
+  })
+
+  it("keeps exact numbers exact and never folds an inexact power", () => {
+    expect(s("(* 2 (^ 3 1/2))")).toBe("(* 2 (sqrt 3))")
+    expect(s("(+ 1/2 1/3)")).toBe("5/6")
+    expect(s("(^ 2 64)")).toBe("18446744073709551616")
+  })
+
+  it("answers a 10,000-deep expression or says it is too deep", () => {
+    let text = "1"
+    for (let i = 0; i < 10_000; i++) text = `(+ ${text} 1)`
+    try {
+      expect(s(text)).toBe("10001")
+    } catch (err) {
+      expect(err).toBeInstanceOf(EngineError)
+      expect((err as EngineError).reason).toBe("TooDeep")
+    }
+  })
+})
