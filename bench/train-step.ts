@@ -7,6 +7,10 @@
  * child process with torch.set_num_threads(1), in float64 and float32, and the ratios
  * are printed. Run: npx tsx bench/train-step.ts
  *
+ * Then the brain section (bench/brain-step.ts): one main-phase training step of the
+ * default brain on level-2 and level-3 batches, against the same architecture in PyTorch.
+ * `--mlp` or `--brain` runs one section only.
+ *
  * Each side runs twice: with the default glibc malloc, and with GLIBC_TUNABLES that keep
  * freed memory in the process (TUNED_MALLOC below). On VMs where a first touch of a page
  * is expensive (≈ 34 µs per 4 KiB page measured on this project's Firecracker machines),
@@ -18,6 +22,7 @@ import { Effect } from "effect"
 import { Rng } from "../src/domain/Random.js"
 import * as Adam from "../src/layers/optimizers/Adam.js"
 import * as T from "../src/tensor/index.js"
+import { brainSection } from "./brain-step.js"
 
 interface Case {
   readonly batch: number
@@ -177,6 +182,12 @@ const main = (): void => {
     console.log(JSON.stringify(cases.map(benchTs)))
     return
   }
+  const brainOnly = process.argv.includes("--brain")
+  if (!brainOnly) mlpSection()
+  if (!process.argv.includes("--mlp")) brainSection()
+}
+
+const mlpSection = (): void => {
   console.log(
     `GRAPHEME-TS train-step benchmark — Node ${process.version}, median of ${RUNS} after ${WARMUP} warm-up, ` +
       `${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(2)} (other processes skew the timings)`

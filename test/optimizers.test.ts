@@ -47,7 +47,7 @@ for (const [name, optimizerLayer] of Object.entries(optimizerLayers)) {
         assert.strictEqual(opt.stepCount(), 400)
       }))
 
-    it.effect("zeroGrad clears every gradient", () =>
+    it.effect("zeroGrad clears every gradient (to none, as PyTorch's set_to_none)", () =>
       Effect.gen(function* () {
         const optimizer = yield* Optimizer
         const a = T.Parameter.from(start, 1, 4)
@@ -56,7 +56,23 @@ for (const [name, optimizerLayer] of Object.entries(optimizerLayers)) {
         T.sum(T.mul(loss(a), b)).backward()
         assert.isTrue(a.grad!.some((g) => g !== 0) && b.grad![0] !== 0)
         opt.zeroGrad()
-        assert.isTrue(a.grad!.every((g) => g === 0) && b.grad!.every((g) => g === 0))
+        assert.isNull(a.grad)
+        assert.isNull(b.grad)
+      }))
+
+    it.effect("a parameter without a gradient since zeroGrad is not moved by step, momentum or not", () =>
+      Effect.gen(function* () {
+        const optimizer = yield* Optimizer
+        const a = T.Parameter.from(start, 1, 4)
+        const b = T.Parameter.from([2], 1, 1)
+        const opt = yield* optimizer.make([a, b], { ...contractOptions, weightDecay: 0.1 })
+        T.sum(T.mul(loss(a), b)).backward()
+        opt.step()
+        opt.zeroGrad()
+        const before = Array.from(b.data)
+        T.sum(loss(a)).backward() // b takes no part
+        opt.step()
+        assert.deepStrictEqual(Array.from(b.data), before)
       }))
 
     it.effect("a learning rate of 0 leaves the parameters as they are", () =>

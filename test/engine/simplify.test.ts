@@ -43,7 +43,8 @@ describe("simplify", () => {
     ["(- 0 x y)", "(- (+ x y))"],
     ["(/ (^ x 3) 3)", "(/ (^ x 3) 3)"],
     ["(^ (* 2 x) 3)", "(* 8 (^ x 3))"],
-    ["(= (+ x x) 4)", "(= (* 2 x) 4)"]
+    ["(= (+ x x) 4)", "(= (* 2 x) 4)"],
+    ["(abs (- (abs x)))", "(abs x)"]
   ])("%s → %s", (input, expected) => {
     expect(s(input)).toBe(expected)
   })

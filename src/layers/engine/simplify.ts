@@ -339,19 +339,19 @@ const makeFunction = (fn: Extract<Expr, { _tag: "Fn" }>["fn"], args: ReadonlyArr
     case "sin": {
       const k = piMultiple(u)
       if (k !== undefined) return ZERO
-      if (negativeCoefficient(u)) return negateNormal(mkFn("sin", [negateNormal(u)]))
+      if (negativeCoefficient(u)) return negateNormal(makeFunction("sin", [negateNormal(u)]))
       break
     }
     case "tan": {
       const k = piMultiple(u)
       if (k !== undefined) return ZERO
-      if (negativeCoefficient(u)) return negateNormal(mkFn("tan", [negateNormal(u)]))
+      if (negativeCoefficient(u)) return negateNormal(makeFunction("tan", [negateNormal(u)]))
       break
     }
     case "cos": {
       const k = piMultiple(u)
       if (k !== undefined) return k % 2n === 0n ? ONE : MINUS_ONE
-      if (negativeCoefficient(u)) return mkFn("cos", [negateNormal(u)])
+      if (negativeCoefficient(u)) return makeFunction("cos", [negateNormal(u)])
       break
     }
     case "ln":
@@ -359,7 +359,7 @@ const makeFunction = (fn: Extract<Expr, { _tag: "Fn" }>["fn"], args: ReadonlyArr
       if (u._tag === "Fn" && u.fn === "exp") return u.args[0] as Expr
       break
     case "abs":
-      if (negativeCoefficient(u)) return mkFn("abs", [negateNormal(u)])
+      if (negativeCoefficient(u)) return makeFunction("abs", [negateNormal(u)])
       if (u._tag === "Fn" && u.fn === "abs") return u
       break
     default:

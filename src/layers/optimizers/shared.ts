@@ -115,8 +115,11 @@ export const makeInstance = (
       options: resolved,
       params: ps,
       step,
+      // As PyTorch's zero_grad(set_to_none=True): a parameter that gets no gradient in
+      // the next backward pass is skipped by step(), whatever happened before, so a run
+      // resumed from a checkpoint takes exactly the steps of an uninterrupted one.
       zeroGrad: () => {
-        for (const p of ps) p.zeroGrad()
+        for (const p of ps) p.grad = null
       },
       stepCount: () => t,
       learningRate: () => lr,

@@ -1,0 +1,113 @@
+/**
+ * The default Brain layer: ArithmeticBrain wrapped as a BrainModel, with its training
+ * schedule (BRAIN-NOTES): the first quarter of a schedule warms every unit up on every
+ * example and teaches the gates which unit fits; then each head's gate is locked to
+ * its argmax and the value itself is trained.
+ */
+import { Effect, Layer } from "effect"
+import type { Expr } from "../../domain/Expr.js"
+import { Rng } from "../../domain/Random.js"
+import * as T from "../../tensor/index.js"
+import { Brain, BrainError, type BrainExample, type BrainModel } from "../../services/Brain.js"
+import { ArithmeticBrain } from "./ArithmeticBrain.js"
+import { canFeaturize, featurize, type BrainInput } from "./featurize.js"
+import { isCorrectNumber, numericObjective, polishObjective, warmupObjective } from "./objective.js"
+
+export const WARMUP_FRACTION = 0.25
+
+const targetsOf = (batch: ReadonlyArray<BrainExample>): Float64Array =>
+  Float64Array.from(batch.map((ex) => (ex.target._tag === "Number" ? ex.target.value : NaN)))
+
+/** Whether this architecture has an input for every head of the expression. */
+const featurizable = (input: BrainInput): boolean => canFeaturize(input.expr)
+
+export const makeModel = (net: ArithmeticBrain): BrainModel => {
+  const unlockedHeads = (rows: Iterable<number>) => [...new Set(rows)].filter((h) => (net.lockedPath[h] as number) < 0)
+  return {
+    kind: "arithmetic-cells",
+    shape: { embedding: net.shape.embedding },
+    module: net,
+    objective: (batch, progress) => {
+      // Expression targets (levels 5–6) and inputs without an embedding row (solve,
+      // derive, integrate) are outside this architecture: they are not trained on.
+      const numeric = batch.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
+      if (numeric.length === 0) return T.scalar(0)
+      const features = featurize(
+        numeric.map((ex) => ex.input),
+        numeric.map((ex) => ex.subtreeValues)
+      )
+      const heads = features.levels.flatMap((l) => [...l.head])
+      const warm = progress.fraction < WARMUP_FRACTION && unlockedHeads(heads).length > 0
+      if (!warm) {
+        const fresh = unlockedHeads(heads)
+        if (fresh.length > 0) net.lockGates(fresh)
+        return numericObjective(net.forward(features), targetsOf(numeric))
+      }
+      const forward = net.forward(features, { teacherForcing: true })
+      // Every node with a known value but the number leaves (whose value is their input).
+      const numberLeaf = new Uint8Array(features.leafCount).fill(1)
+      for (const r of features.symbolLeafRow) numberLeaf[r] = 0
+      const rows: Array<number> = []
+      const targets: Array<number> = []
+      const nodeTargets = features.nodeTargets
+      if (nodeTargets !== undefined)
+        for (let r = 1; r < nodeTargets.length; r++)
+          if (!Number.isNaN(nodeTargets[r]) && !(r < features.leafCount && numberLeaf[r])) {
+            rows.push(r)
+            targets.push(nodeTargets[r] as number)
+          }
+      if (rows.length === 0) return warmupObjective(forward, features.roots, targetsOf(numeric))
+      return warmupObjective(forward, rows, Float64Array.from(targets))
+    },
+    predict: (inputs: ReadonlyArray<BrainInput>) =>
+      T.noGrad(() => {
+        const answers: Array<Expr | undefined> = new Array(inputs.length).fill(undefined)
+        // An input this architecture has no embedding for gets no answer.
+        const usable: Array<number> = []
+        for (let i = 0; i < inputs.length; i++) if (featurizable(inputs[i] as BrainInput)) usable.push(i)
+        if (usable.length === 0) return answers
+        const out = net.forward(featurize(usable.map((i) => inputs[i] as BrainInput))).output
+        usable.forEach((i, k) => {
+          const v = out.data[k] as number
+          answers[i] = Number.isFinite(v) ? { _tag: "Float", value: v } : undefined
+        })
+        return answers
+      }),
+    polish: (train, iterations) => {
+      const numeric = train.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
+      if (numeric.length === 0) return { before: 0, after: 0 }
+      const features = featurize(numeric.map((ex) => ex.input))
+      const y = targetsOf(numeric)
+      const accuracy = () =>
+        T.noGrad(() => {
+          const out = net.forward(features).output.data
+          let ok = 0
+          for (let i = 0; i < y.length; i++) if (isCorrectNumber(out[i] as number, y[i] as number)) ok++
+          return ok / Math.max(1, y.length)
+        })
+      const before = accuracy()
+      const saved = net.stateDict()
+      T.lbfgs(net.parameters(), () => polishObjective(net.forward(features), y), { iterations })
+      const after = accuracy()
+      if (after < before) {
+        net.loadStateDict(saved)
+        return { before, after: before }
+      }
+      return { before, after }
+    },
+    state: () => ({ lockedPath: [...net.lockedPath] }),
+    loadState: (state) =>
+      Effect.suspend(() => {
+        const locked = state["lockedPath"]
+        if (locked === undefined || locked.length !== net.lockedPath.length)
+          return Effect.fail(new BrainError({ reason: "BadState", message: "lockedPath is missing or has the wrong length" }))
+        net.lockedPath.set(locked)
+        return Effect.void
+      })
+  }
+}
+
+export const make = (options: { readonly seed: number; readonly shape?: Readonly<Record<string, number>> }) =>
+  Effect.sync(() => makeModel(new ArithmeticBrain(Rng.seeded(options.seed, 0xb7a1), { embedding: options.shape?.["embedding"] ?? 8 })))
+
+export const ArithmeticBrainLive: Layer.Layer<Brain> = Layer.succeed(Brain, Brain.of({ make }))

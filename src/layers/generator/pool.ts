@@ -1,0 +1,151 @@
+/**
+ * Where chunks run: the `ChunkExecutor` service, with two layers —
+ * - `inProcess`: the main thread (--threads 1);
+ * - `workerPool(n)`: n worker threads (@effect/platform Worker pool on NodeWorker),
+ *   a scoped layer that starts the workers, checks they answer within a timeout
+ *   (a worker that fails to load would otherwise be retried forever), and stops them
+ *   with the scope.
+ * A level without a `module` URL cannot be imported by a worker: its chunks run in
+ * the main thread whatever the pool (same bytes either way).
+ */
+import * as Worker from "@effect/platform/Worker"
+import * as NodeWorker from "@effect/platform-node/NodeWorker"
+import { Context, Data, Duration, Effect, Layer } from "effect"
+import * as fs from "node:fs"
+import { createRequire } from "node:module"
+import * as os from "node:os"
+import { pathToFileURL } from "node:url"
+import * as WT from "node:worker_threads"
+import type { CurriculumLevel } from "../../plugins/Level.js"
+import { builtinRegistry } from "../../plugins/registry.js"
+import { bundledWorker } from "./bundle.js"
+import type { ChunkRequest, ChunkResult, ValidateResult, WorkerFailure, WorkerRequest, WorkerResponse } from "./protocol.js"
+import { runChunk, runValidate } from "./work.js"
+
+export class ExecutorError extends Data.TaggedError("ExecutorError")<{
+  readonly message: string
+  readonly cause?: unknown
+}> {}
+
+export interface ChunkExecutorApi {
+  /** Threads doing the work (1 for the main thread). */
+  readonly threads: number
+  readonly chunk: (level: CurriculumLevel, request: ChunkRequest) => Effect.Effect<ChunkResult, ExecutorError>
+  /** Checks lines; `levels` must all have a `module` when the executor is a pool. */
+  readonly validate: (levels: ReadonlyArray<CurriculumLevel>, lines: ReadonlyArray<string>) => Effect.Effect<ValidateResult, ExecutorError>
+}
+
+export class ChunkExecutor extends Context.Tag("grapheme/generator/ChunkExecutor")<ChunkExecutor, ChunkExecutorApi>() {}
+
+const failed = (what: string) => (cause: unknown) =>
+  new ExecutorError({ message: `${what}: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
+
+const localChunk = (level: CurriculumLevel, request: ChunkRequest) =>
+  Effect.try({ try: () => runChunk(level, request), catch: failed(`level ${level.level} chunk ${request.chunk}`) })
+
+const localValidate = (levels: ReadonlyArray<CurriculumLevel>, lines: ReadonlyArray<string>) => {
+  const byNumber = new Map(levels.map((l) => [l.level, l]))
+  return Effect.try({ try: () => runValidate((n) => byNumber.get(n), lines), catch: failed("validation") })
+}
+
+export const inProcess: Layer.Layer<ChunkExecutor> = Layer.succeed(
+  ChunkExecutor,
+  ChunkExecutor.of({ threads: 1, chunk: localChunk, validate: localValidate })
+)
+
+/** `--threads 0` means every core. */
+export const resolveThreads = (threads: number): number =>
+  threads <= 0 ? Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) : threads
+
+/**
+ * Starts the worker entry. Under TypeScript (tsx, vitest) the worker cannot load a .ts
+ * entry through execArgv on Node 20, so it starts from a snippet that registers tsx and
+ * then imports the entry; from compiled JavaScript it imports the entry directly.
+ */
+const isTs = import.meta.url.endsWith(".ts")
+const entryUrl = new URL(`./worker.${isTs ? "ts" : "js"}`, import.meta.url).href
+
+/** A spawner: the bundled entry when there is one (tsx registered lazily, for TypeScript plugins), else the entry itself. */
+const spawner = (bundle: string | undefined) => {
+  const tsx = isTs ? tsxApi() : undefined
+  if (bundle !== undefined) return () => new WT.Worker(bundle, { workerData: { tsxApi: tsx } })
+  const snippet =
+    tsx === undefined
+      ? `import(${JSON.stringify(entryUrl)})`
+      : `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entryUrl)}) })`
+  return () => new WT.Worker(snippet, { eval: true })
+}
+
+/** tsx's ESM API as a file URL (import.meta.resolve is missing under vitest; require.resolve gives the .cjs twin). */
+const tsxApi = (): string => {
+  const cjs = createRequire(import.meta.url).resolve("tsx/esm/api")
+  const mjs = cjs.replace(/\.cjs$/, ".mjs")
+  return pathToFileURL(fs.existsSync(mjs) ? mjs : cjs).href
+}
+
+const isBuiltin = (level: CurriculumLevel): boolean => builtinRegistry.get(level.level) === level
+
+const STARTUP_TIMEOUT = Duration.seconds(30)
+
+const describeWorkerError = (e: unknown): string =>
+  typeof e === "object" && e !== null && (e as WorkerFailure)._tag === "WorkerFailure"
+    ? (e as WorkerFailure).message
+    : typeof e === "object" && e !== null && "message" in e
+      ? String((e as { message: unknown }).message)
+      : String(e)
+
+/** A pool of `threads` workers (0 = every core); 1 thread means the main thread, no workers. */
+export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, ExecutorError> => {
+  const n = resolveThreads(threads)
+  if (n === 1) return inProcess
+  return Layer.scoped(
+    ChunkExecutor,
+    Effect.gen(function* () {
+      const bundle = yield* Effect.promise(() => bundledWorker(entryUrl).catch(() => undefined))
+      const pool = yield* Worker.makePool<WorkerRequest, WorkerResponse, WorkerFailure>({ size: n, concurrency: 1 }).pipe(
+        Effect.provide(NodeWorker.layer(spawner(bundle))),
+        Effect.mapError(failed("cannot start the worker pool"))
+      )
+      const exec = <A extends WorkerResponse>(request: WorkerRequest, what: string) =>
+        pool.executeEffect(request).pipe(
+          Effect.map((r) => r as A),
+          Effect.mapError((e) => new ExecutorError({ message: `${what}: ${describeWorkerError(e)}`, cause: e }))
+        )
+      // Every worker must answer a trivial request before the timeout.
+      yield* Effect.forEach(
+        Array.from({ length: n }, (_, i) => i),
+        () => exec<ValidateResult>({ _tag: "Validate", builtins: [], modules: [], lines: [] }, "worker start-up"),
+        { concurrency: "unbounded", discard: true }
+      ).pipe(
+        Effect.timeoutFail({
+          duration: STARTUP_TIMEOUT,
+          onTimeout: () => new ExecutorError({ message: `the ${n} generator workers did not start within ${Duration.format(STARTUP_TIMEOUT)}` })
+        })
+      )
+      return ChunkExecutor.of({
+        threads: n,
+        chunk: (level, request) =>
+          isBuiltin(level)
+            ? exec<ChunkResult>({ ...request, builtin: true }, `level ${level.level} chunk ${request.chunk}`)
+            : level.module === undefined
+              ? localChunk(level, request)
+              : exec<ChunkResult>({ ...request, module: level.module, builtin: false }, `level ${level.level} chunk ${request.chunk}`),
+        validate: (levels, lines) => {
+          const builtins = levels.filter(isBuiltin)
+          const others = levels.filter((l) => !isBuiltin(l))
+          return others.some((l) => l.module === undefined)
+            ? localValidate(levels, lines)
+            : exec<ValidateResult>(
+                {
+                  _tag: "Validate",
+                  builtins: builtins.map((l) => l.level),
+                  modules: [...new Set(others.map((l) => l.module as string))],
+                  lines
+                },
+                "validation"
+              )
+        }
+      })
+    })
+  )
+}

@@ -1,0 +1,184 @@
+/**
+ * `grapheme train` as one Effect: data (generated when missing), model and optimizer
+ * (or a checkpoint to resume), the curriculum loop with files through Storage, Ctrl-C
+ * stopping at a batch boundary with a checkpoint, and the final per-level table on
+ * the test split beside an untrained control.
+ */
+import * as path from "node:path"
+import { Chunk, Effect, Stream } from "effect"
+import type { TrainConfig } from "../../domain/Config.js"
+import type { Example } from "../../domain/Example.js"
+import type { BrainModel } from "../../services/Brain.js"
+import { Brain } from "../../services/Brain.js"
+import { Optimizer } from "../../services/Optimizer.js"
+import { Storage, type StorageError } from "../../services/Storage.js"
+import { checkpointOf, expectedOf } from "../storage/checkpoint.js"
+import { labelled, type LabelledExample } from "./examples.js"
+import {
+  accuracyOf,
+  initialPosition,
+  runCurriculum,
+  TrainerError,
+  type BatchProgress,
+  type Position,
+  type Snapshot,
+  type TrainerSettings,
+  type TrainingSummary
+} from "./curriculum.js"
+
+export interface SessionOptions {
+  readonly resume?: string | undefined
+  /** Called on every batch (a terminal progress line). */
+  readonly onProgress?: (p: BatchProgress) => void
+  /** Every log line also goes here (the console). */
+  readonly echo?: (line: string) => void
+  /** Set to true (e.g. by SIGINT) to stop at the next batch boundary. */
+  readonly stop?: { value: boolean }
+}
+
+export interface LevelReport {
+  readonly level: number
+  readonly epochs: number
+  readonly validation: number
+  readonly test: number
+  readonly untrained: number
+  readonly testCount: number
+}
+
+export interface SessionResult {
+  readonly summary: TrainingSummary
+  readonly table: ReadonlyArray<LevelReport>
+  readonly seconds: number
+}
+
+export const settingsOf = (config: TrainConfig): TrainerSettings => ({
+  batchSize: config.training.batch_size,
+  epochsPerLevel: config.training.epochs_per_level,
+  learningRate: config.training.learning_rate,
+  minLearningRate: Math.min(1e-5, config.training.learning_rate),
+  patience: config.training.patience === 0 ? Number.POSITIVE_INFINITY : config.training.patience,
+  checkpointEvery: config.training.checkpoint_every === 0 ? Number.POSITIVE_INFINITY : config.training.checkpoint_every,
+  startLevel: config.curriculum.start_level,
+  endLevel: config.curriculum.end_level,
+  advanceThreshold: config.curriculum.advance_threshold,
+  minEpochsPerLevel: Math.min(config.curriculum.min_epochs_per_level, config.training.epochs_per_level),
+  seed: config.training.seed,
+  replayFraction: 0.25,
+  polishIterations: 60,
+  polishSample: 4096,
+  logEvery: 100,
+  validationLimit: 2000,
+  costs: {
+    nodeInsertion: config.loss.node_insertion_cost,
+    nodeDeletion: config.loss.node_deletion_cost,
+    edgeInsertion: config.loss.edge_insertion_cost,
+    edgeDeletion: config.loss.edge_deletion_cost
+  }
+})
+
+const toTrainerError = (e: StorageError) => new TrainerError(e.message)
+
+const readSplit = (dataDir: string, level: number, split: "train" | "val" | "test", subtrees: boolean) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage
+    const lines = yield* storage.readDataset(dataDir, { level, split }).pipe(Stream.runCollect, Effect.mapError(toTrainerError))
+    return Chunk.toReadonlyArray(lines).map((l) => labelled(l.example as Example, { subtrees }))
+  })
+
+export const trainSession = (config: TrainConfig, options: SessionOptions = {}) =>
+  Effect.gen(function* () {
+    const started = performance.now()
+    const storage = yield* Storage
+    const brainService = yield* Brain
+    const optimizerService = yield* Optimizer
+    const settings = settingsOf(config)
+    const dataDir = config.paths.train_data
+    const out = config.paths.output_dir
+    const model: BrainModel = yield* brainService.make({ seed: settings.seed })
+    const optimizer = yield* optimizerService.make(model.module.parameters(), {
+      learningRate: config.training.learning_rate,
+      beta1: config.optimizer.beta1,
+      beta2: config.optimizer.beta2,
+      epsilon: config.optimizer.epsilon,
+      weightDecay: config.optimizer.weight_decay,
+      gradClipNorm: 1
+    })
+    let start: Position = initialPosition(settings)
+    if (options.resume !== undefined) {
+      const saved = yield* storage.readCheckpoint(options.resume, expectedOf(model)).pipe(Effect.mapError(toTrainerError))
+      model.module.loadStateDict(saved.parameters)
+      yield* model.loadState(saved.model.state).pipe(Effect.mapError((e) => new TrainerError(e.message)))
+      if (saved.optimizer !== null) yield* optimizer.loadState(saved.optimizer).pipe(Effect.mapError((e) => new TrainerError(e.message)))
+      start = (saved.rng as { position: Position }).position
+    }
+    const log = (line: string) =>
+      Effect.zipRight(
+        Effect.sync(() => options.echo?.(line)),
+        storage.appendLog(config.paths.log_file, line).pipe(Effect.mapError(toTrainerError))
+      )
+    const cache = new Map<number, { train: ReadonlyArray<LabelledExample>; val: ReadonlyArray<LabelledExample> }>()
+    const summary = yield* runCurriculum(model, optimizer, settings, {
+      load: (level) =>
+        Effect.gen(function* () {
+          const hit = cache.get(level)
+          if (hit !== undefined) return hit
+          const splits = {
+            train: yield* readSplit(dataDir, level, "train", true).pipe(Effect.provideService(Storage, storage)),
+            val: yield* readSplit(dataDir, level, "val", false).pipe(Effect.provideService(Storage, storage))
+          }
+          // With stream_data only the current level and a replay sample stay in memory.
+          if (config.hardware.stream_data) cache.clear()
+          cache.set(level, splits)
+          return splits
+        }),
+      log,
+      metrics: (record) => storage.appendMetrics(config.paths.metrics_file, record).pipe(Effect.mapError(toTrainerError)),
+      checkpoint: (names, snapshot: Snapshot) =>
+        Effect.forEach(names, (name) =>
+          storage
+            .writeCheckpoint(
+              path.join(out, name),
+              checkpointOf({
+                model,
+                optimizer,
+                level: snapshot.position.level,
+                epoch: snapshot.position.epoch,
+                config,
+                rng: { position: snapshot.position },
+                metrics: snapshot.metrics
+              })
+            )
+            .pipe(Effect.mapError(toTrainerError))
+        ),
+      progress: (p) => options.onProgress?.(p),
+      interrupted: () => options.stop?.value === true
+    }, start)
+    // The final table: the model's own answers on the held-out test split, beside an untrained brain.
+    const control = yield* brainService.make({ seed: settings.seed + 1 })
+    const table: Array<LevelReport> = []
+    for (let level = settings.startLevel; level <= settings.endLevel; level++) {
+      const test = yield* readSplit(dataDir, level, "test", false)
+      const result = summary.levels.find((r) => r.level === level)
+      table.push({
+        level,
+        epochs: result?.epochs ?? 0,
+        validation: result?.accuracy ?? summary.position.finished[String(level)] ?? 0,
+        test: accuracyOf(model, test),
+        untrained: accuracyOf(control, test),
+        testCount: test.length
+      })
+    }
+    return { summary, table, seconds: (performance.now() - started) / 1000 } satisfies SessionResult
+  })
+
+export const formatTable = (result: SessionResult): string => {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(8)
+  const rows = result.table.map(
+    (r) => `  ${String(r.level).padStart(5)}  ${String(r.epochs).padStart(6)}  ${pct(r.validation)}  ${pct(r.test)}  ${pct(r.untrained)}  ${String(r.testCount).padStart(7)}`
+  )
+  return [
+    "  level  epochs  val acc.  test acc.  untrained  test n",
+    ...rows,
+    `  wall time ${(result.seconds / 60).toFixed(1)} min${result.summary.interrupted ? " (interrupted; resume with --resume <output>/latest.bin)" : ""}`
+  ].join("\n")
+}

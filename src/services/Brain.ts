@@ -1,0 +1,66 @@
+/**
+ * The Brain: a learned model from an input expression graph (+ bindings) to an output
+ * graph (SPEC §1). Its forward pass uses only its own parameters and generic tensor
+ * operations. The service makes models; a model exposes its parameters (for an
+ * Optimizer), its training objective for a batch, and its top-1 answers.
+ */
+import { Context, Data, type Effect } from "effect"
+import type { Expr } from "../domain/Expr.js"
+import type { BrainInput, SubtreeValues } from "../layers/brain/featurize.js"
+import type { Module, Tensor } from "../tensor/index.js"
+
+export type { BrainInput } from "../layers/brain/featurize.js"
+
+export type BrainTarget =
+  | { readonly _tag: "Number"; readonly value: number }
+  | { readonly _tag: "Expression"; readonly expr: Expr }
+
+export interface BrainExample {
+  readonly input: BrainInput
+  readonly target: BrainTarget
+  /** Optional per-node targets (the Engine's value of each operator subtree), for teacher forcing. */
+  readonly subtreeValues?: SubtreeValues | undefined
+}
+
+/** Where training stands within the current schedule, from 0 to 1. */
+export interface TrainingProgress {
+  readonly fraction: number
+}
+
+export class BrainError extends Data.TaggedError("BrainError")<{
+  readonly reason: "Unsupported" | "BadShape" | "BadState"
+  readonly message: string
+}> {}
+
+/** Non-parameter state a checkpoint must carry (e.g. learned discrete choices). */
+export type BrainState = Readonly<Record<string, ReadonlyArray<number>>>
+
+export interface BrainModel {
+  /** Which architecture, for checkpoints and reports. */
+  readonly kind: string
+  /** The architecture's shape, as JSON, for checkpoint headers. */
+  readonly shape: Readonly<Record<string, number>>
+  readonly module: Module
+  /** The training objective of a batch (a [1, 1] tensor to call backward() on). */
+  readonly objective: (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => Tensor
+  /** Top-1 answers, no gradients; undefined where the model gives none. */
+  readonly predict: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<Expr | undefined>
+  /**
+   * An optional full-batch second-order fit after first-order training; kept only if
+   * it does not lower the training accuracy. Returns the accuracy before and after.
+   */
+  readonly polish?: (train: ReadonlyArray<BrainExample>, iterations: number) => { readonly before: number; readonly after: number }
+  readonly state: () => BrainState
+  readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
+}
+
+export interface BrainOptions {
+  readonly seed: number
+  readonly shape?: Readonly<Record<string, number>>
+}
+
+export interface BrainApi {
+  readonly make: (options: BrainOptions) => Effect.Effect<BrainModel, BrainError>
+}
+
+export class Brain extends Context.Tag("grapheme/Brain")<Brain, BrainApi>() {}

@@ -1,0 +1,61 @@
+/** Level data for brain tests, drawn with the curriculum plugins and answered by the Engine. */
+import { Effect } from "effect"
+import { print } from "../../src/domain/Polish.js"
+import { Rng } from "../../src/domain/Random.js"
+import { make as makeBrain } from "../../src/layers/brain/ArithmeticBrainLive.js"
+import { run } from "../../src/layers/engine/run.js"
+import type { Expected } from "../../src/layers/grading.js"
+import { isCorrect, numberOfAnswer } from "../../src/layers/grading.js"
+import { optimizerLayers } from "../../src/layers/optimizers/index.js"
+import type { CurriculumLevel } from "../../src/plugins/Level.js"
+import type { BrainExample, BrainModel } from "../../src/services/Brain.js"
+import type { OptimizerKind } from "../../src/services/Optimizer.js"
+import { Optimizer } from "../../src/services/Optimizer.js"
+
+export interface LabelledExample extends BrainExample {
+  readonly key: string
+  readonly expected: Expected
+}
+
+/** Distinct problems of a level with the Engine's answers (problems the Engine refuses are skipped). */
+export const drawLevel = (level: CurriculumLevel, count: number, seed: number): Array<LabelledExample> => {
+  const rng = Rng.seeded(seed, level.level)
+  const seen = new Set<string>()
+  const out: Array<LabelledExample> = []
+  for (let tries = 0; out.length < count && tries < count * 50; tries++) {
+    const p = level.generate(rng)
+    const key = print(p.input)
+    if (seen.has(key)) continue
+    seen.add(key)
+    let answer
+    try {
+      answer = run(p.input, p.bindings)
+    } catch {
+      continue
+    }
+    const value = numberOfAnswer(answer)
+    const expected: Expected = value !== undefined ? { result: value, symbolic: null } : { result: null, symbolic: answer }
+    out.push({
+      key,
+      expected,
+      input: { expr: p.input, bindings: p.bindings ?? [] },
+      target: value !== undefined ? { _tag: "Number", value } : { _tag: "Expression", expr: answer }
+    })
+  }
+  return out
+}
+
+export const accuracy = (model: BrainModel, examples: ReadonlyArray<LabelledExample>): number => {
+  const answers = model.predict(examples.map((e) => e.input))
+  return examples.filter((e, i) => isCorrect(answers[i], e.expected)).length / Math.max(1, examples.length)
+}
+
+export const brain = (seed: number): BrainModel => Effect.runSync(makeBrain({ seed }))
+
+export const optimizerFor = (model: BrainModel, kind: OptimizerKind, learningRate = 0.01) =>
+  Effect.runSync(
+    Effect.provide(
+      Effect.flatMap(Optimizer, (o) => o.make(model.module.parameters(), { learningRate, weightDecay: 0, gradClipNorm: 1 })),
+      optimizerLayers[kind]
+    )
+  )

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { defaultGedCosts } from "../../src/domain/ged/index.js"
+import type { LabelledExample } from "../../src/layers/trainer/examples.js"
+import {
+  initialPosition,
+  runCurriculum,
+  type LevelSplits,
+  type Snapshot,
+  type TrainerIo,
+  type TrainerSettings
+} from "../../src/layers/trainer/curriculum.js"
+import { subtreeValues } from "../../src/layers/brain/targets.js"
+import { builtinLevels } from "../../src/plugins/index.js"
+import { brain, drawLevel, optimizerFor } from "../brain/support.js"
+
+const settings: TrainerSettings = {
+  batchSize: 32,
+  epochsPerLevel: 3,
+  learningRate: 0.01,
+  minLearningRate: 1e-5,
+  patience: 5,
+  checkpointEvery: 1,
+  startLevel: 1,
+  endLevel: 2,
+  advanceThreshold: 0.95,
+  minEpochsPerLevel: 1,
+  seed: 7,
+  replayFraction: 0.25,
+  polishIterations: 10,
+  polishSample: 200,
+  logEvery: 5,
+  validationLimit: 100,
+  costs: defaultGedCosts
+}
+
+const data = new Map<number, LevelSplits>(
+  [1, 2].map((level) => {
+    const count = level === 1 ? 2400 : 500
+    const all = drawLevel(builtinLevels[level - 1]!, count, 3).map(
+      (e, i): LabelledExample => ({ ...e, id: `L${level}-${i}`, level, subtreeValues: subtreeValues(e.input.expr, e.input.bindings) })
+    )
+    return [level, { train: all.slice(0, count - 100), val: all.slice(count - 100) }] as const
+  })
+)
+
+const memoryIo = (stopAfterBatches = Infinity) => {
+  const lines: Array<string> = []
+  const checkpoints = new Map<string, Snapshot>()
+  let batches = 0
+  const io: TrainerIo = {
+    load: (level) => Effect.succeed(data.get(level)!),
+    log: (line) => Effect.sync(() => void lines.push(line)),
+    metrics: () => Effect.void,
+    checkpoint: (names, snapshot) => Effect.sync(() => names.forEach((n) => checkpoints.set(n, snapshot))),
+    progress: () => void batches++,
+    interrupted: () => batches >= stopAfterBatches
+  }
+  return { io, lines, checkpoints }
+}
+
+describe("runCurriculum", () => {
+  it("writes the seed's log format and ends with final.bin", () => {
+    const model = brain(1)
+    const { io, lines, checkpoints } = memoryIo()
+    const summary = Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), settings, io))
+    expect(lines[0]).toBe("[Level 1] Epoch 1/3")
+    expect(lines.some((l) => /^ {2}Batch \d+\/\d+: loss=[-0-9.e]+, GED=[-0-9.e]+$/.test(l))).toBe(true)
+    expect(lines.some((l) => /^ {2}Epoch complete: avg_loss=[-0-9.e]+, GED=[-0-9.e]+, accuracy=[0-9.]+$/.test(l))).toBe(true)
+    expect(lines.some((l) => /^\[Level 1\] Advancing to Level 2 \(accuracy [0-9.]+ > 0.95\)$/.test(l))).toBe(true)
+    expect(lines.some((l) => /^ {2}Validation: level 1 accuracy=/.test(l))).toBe(true)
+    expect([...checkpoints.keys()]).toEqual(expect.arrayContaining(["latest.bin", "final.bin", "epoch_1_level_1.bin"]))
+    expect(summary.levels.map((l) => l.level)).toEqual([1, 2])
+  })
+
+  it("resumes bit-identically: 2 epochs straight = 1 epoch + resume + 1 epoch", () => {
+    const twoEpochs: TrainerSettings = { ...settings, endLevel: 1, epochsPerLevel: 2, advanceThreshold: 1.01 }
+    const straight = brain(1)
+    const straightRun = memoryIo()
+    Effect.runSync(runCurriculum(straight, optimizerFor(straight, "adam"), twoEpochs, straightRun.io))
+
+    const first = brain(1)
+    const oneEpoch = { ...twoEpochs, epochsPerLevel: 2 }
+    // Stop after the first epoch's checkpoint by interrupting at the start of epoch 2.
+    const batchesPerEpoch = Math.ceil(2300 / 32)
+    const interrupted = memoryIo(batchesPerEpoch)
+    Effect.runSync(runCurriculum(first, optimizerFor(first, "adam"), oneEpoch, interrupted.io))
+    const saved = interrupted.checkpoints.get("epoch_1_level_1.bin")!
+    expect(saved.position.epoch).toBe(1)
+
+    const resumed = brain(99)
+    resumed.module.loadStateDict(saved.parameters)
+    Effect.runSync(resumed.loadState(saved.brainState))
+    const opt = optimizerFor(resumed, "adam")
+    Effect.runSync(opt.loadState(saved.optimizer))
+    Effect.runSync(runCurriculum(resumed, opt, oneEpoch, memoryIo().io, saved.position))
+
+    const a = straight.module.stateDict()
+    const b = resumed.module.stateDict()
+    for (const key of Object.keys(a)) expect(Array.from(b[key]!)).toEqual(Array.from(a[key]!))
+  })
+
+  it("starts from the configured level with a fresh position", () => {
+    expect(initialPosition({ ...settings, startLevel: 2 }).level).toBe(2)
+  })
+})
