@@ -1,0 +1,61 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { runCli } from "./harness.js"
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grapheme-train-"))
+const config = path.join(dir, "train_config.toml")
+fs.writeFileSync(
+  config,
+  [
+    "[training]",
+    "epochs_per_level = 2",
+    "learning_rate = 0.01",
+    "[curriculum]",
+    "end_level = 1",
+    "min_epochs_per_level = 1",
+    "[paths]",
+    'train_data = "data"',
+    'output_dir = "ck"',
+    'log_file = "training.log"',
+    'metrics_file = "metrics.jsonl"'
+  ].join("\n")
+)
+
+describe("grapheme train", () => {
+  it.effect("generates missing data, trains, writes checkpoints and the log, prints the table; resumes", () =>
+    Effect.gen(function* () {
+      const r = yield* runCli(["train", "--config", config, "--threads", "1"])
+      assert.strictEqual(r.code, 0, r.stderr)
+      assert.match(r.stdout, /level {2}epochs {2}val acc\. {2}test acc\. {2}untrained {2}test n/)
+      assert.match(r.stdout, /^ +1 +\d+ +[0-9.]+ % +[0-9.]+ % +[0-9.]+ % +1000$/m)
+      for (const file of ["ck/final.bin", "ck/latest.bin", "ck/epoch_1_level_1.bin", "training.log", "metrics.jsonl", "data/train/level_1.jsonl"])
+        assert.isTrue(fs.existsSync(path.join(dir, file)), file)
+      const log = fs.readFileSync(path.join(dir, "training.log"), "utf8")
+      assert.match(log, /^\[Level 1\] Epoch 1\/2$/m)
+      assert.match(log, /^ {2}Epoch complete: avg_loss=\S+, GED=\S+, accuracy=\S+$/m)
+      const resumed = yield* runCli(["train", "--config", config, "--resume", path.join(dir, "ck/epoch_1_level_1.bin")])
+      assert.strictEqual(resumed.code, 0, resumed.stderr)
+    }), 300_000)
+
+  it.effect("a bad key in the config is one line naming the key and the file", () =>
+    Effect.gen(function* () {
+      const bad = path.join(dir, "bad.toml")
+      fs.writeFileSync(bad, "[training]\nbatchsize = 64\n")
+      const r = yield* runCli(["train", "--config", bad])
+      assert.notStrictEqual(r.code, 0)
+      assert.match(r.stderr, /bad\.toml: \[training\] batchsize: unknown key/)
+      assert.strictEqual(r.stderr.trim().split("\n").length, 1)
+    }))
+
+  it.effect("a corrupt checkpoint is refused with a clear message", () =>
+    Effect.gen(function* () {
+      const broken = path.join(dir, "broken.bin")
+      fs.writeFileSync(broken, "not a checkpoint at all")
+      const r = yield* runCli(["train", "--config", config, "--resume", broken])
+      assert.notStrictEqual(r.code, 0)
+      assert.match(r.stderr, /broken\.bin: /)
+    }))
+})
