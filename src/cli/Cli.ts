@@ -19,6 +19,7 @@ import { Cause, Console, Context, Effect, Exit } from "effect"
 import { createRequire } from "node:module"
 import { routed, stripAnsi } from "./console.js"
 import { deriveCommand } from "./derive.js"
+import { replCommand } from "./repl.js"
 import { trainCommand } from "./train.js"
 import { evalCommand } from "./eval.js"
 import { gedCommand } from "./ged.js"
@@ -42,6 +43,7 @@ const root = Command.make("grapheme", { verbose: verboseOption }).pipe(
 
 export const subcommands = [
   trainCommand,
+  replCommand,
   generateCommand,
   validateCommand,
   evalCommand,

@@ -15,6 +15,7 @@ import type { GeneratorError, ValidationReport } from "../services/Generator.js"
 import { Generator } from "../services/Generator.js"
 import { UsageError } from "./errors.js"
 import { configOption, curriculumLayer, progressReporter, threadsOption } from "./generate.js"
+import { dataOption, jsonOption, modelOption, validateModelHandler } from "./validate-model.js"
 
 /** The dataset has problems (the table says which); exit code 1. */
 export class DatasetInvalid extends Data.TaggedError("DatasetInvalid")<{
@@ -66,11 +67,18 @@ export const validateDataHandler = (
 
 export const validateCommand = Command.make(
   "validate",
-  { input: inputOption, threads: threadsOption, config: configOption },
-  (args) => Effect.asVoid(validateDataHandler(args))
+  { input: inputOption, threads: threadsOption, config: configOption, model: modelOption, data: dataOption, json: jsonOption },
+  (args) =>
+    Effect.gen(function* () {
+      if (Option.isSome(args.model)) return yield* validateModelHandler({ model: args.model.value, data: args.data, json: args.json })
+      if (Option.isSome(args.data))
+        return yield* new UsageError({ message: "--data goes with --model FILE (for a dataset alone use --input)" })
+      yield* validateDataHandler(args)
+    })
 ).pipe(
   Command.withDescription(
-    "Check a dataset: re-verify every line with the Engine, the line schema, each level's specification, " +
-      "duplicates and train/val/test leakage. Exit 1 on any problem."
+    "Check a dataset (--input): re-verify every line with the Engine, the line schema, each level's specification, " +
+      "duplicates and train/val/test leakage; exit 1 on any problem. Or grade a model (--model FILE --data DIR|FILE): " +
+      "accuracy of its own answers per level (SPEC §6), exact-form match, mean GED."
   )
 )

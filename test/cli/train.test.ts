@@ -1,5 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
+import { ArithmeticBrainLive } from "../../src/layers/brain/ArithmeticBrainLive.js"
+import { checkpointOf } from "../../src/layers/storage/checkpoint.js"
+import { storageLayers } from "../../src/layers/storage/index.js"
+import { Brain } from "../../src/services/Brain.js"
+import { Storage } from "../../src/services/Storage.js"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -38,6 +43,21 @@ describe("grapheme train", () => {
       assert.match(log, /^ {2}Epoch complete: avg_loss=\S+, GED=\S+, accuracy=\S+$/m)
       const resumed = yield* runCli(["train", "--config", config, "--resume", path.join(dir, "ck/epoch_1_level_1.bin")])
       assert.strictEqual(resumed.code, 0, resumed.stderr)
+
+      // validate --model grades the checkpoint's own answers: the trained brain beside an untrained one.
+      const graded = yield* runCli(["validate", "--model", path.join(dir, "ck/final.bin"), "--data", path.join(dir, "data/test/"), "--json"])
+      assert.strictEqual(graded.code, 0, graded.stderr)
+      const [trained] = JSON.parse(graded.stdout) as Array<{ level: number; count: number; accuracy: number }>
+      assert.deepInclude(trained, { level: 1, count: 1000 })
+      const untrainedFile = path.join(dir, "untrained.bin")
+      yield* Effect.gen(function* () {
+        const model = yield* (yield* Brain).make({ seed: 5 })
+        yield* (yield* Storage).writeCheckpoint(untrainedFile, checkpointOf({ model, level: 1, epoch: 0, config: {}, rng: {}, metrics: {} }))
+      }).pipe(Effect.provide(Layer.merge(ArithmeticBrainLive, storageLayers.file)))
+      const control = yield* runCli(["validate", "--model", untrainedFile, "--data", path.join(dir, "data/test/"), "--json"])
+      const [untrained] = JSON.parse(control.stdout) as Array<{ accuracy: number }>
+      assert.isAtMost(untrained!.accuracy, 0.05)
+      assert.isAbove(trained!.accuracy, untrained!.accuracy)
     }), 300_000)
 
   it.effect("a bad key in the config is one line naming the key and the file", () =>

@@ -1,0 +1,99 @@
+/**
+ * `validate --model`: the model's own answers on a dataset, graded by the Engine
+ * (SPEC §6): per level, accuracy, exact-form match, mean GED and count. The answers
+ * come from the checkpoint's brain only; the Engine never answers for it.
+ */
+import * as path from "node:path"
+import { Chunk, Effect, Stream } from "effect"
+import type { Example } from "../../domain/Example.js"
+import { equals } from "../../domain/Expr.js"
+import type { GedCosts } from "../../domain/ged/index.js"
+import { defaultGedCosts } from "../../domain/ged/index.js"
+import { Brain, type BrainModel } from "../../services/Brain.js"
+import { Storage } from "../../services/Storage.js"
+import { expectedOf } from "../storage/checkpoint.js"
+import { isCorrect, numberOfAnswer } from "../grading.js"
+import { meanGed } from "./curriculum.js"
+import { labelled, type LabelledExample } from "./examples.js"
+
+export interface LevelScore {
+  readonly level: number
+  readonly count: number
+  readonly accuracy: number
+  /** The answer is exactly the expected form (the same number, or the same expression tree). */
+  readonly exactMatch: number
+  readonly meanGed: number
+  /** Inputs the model gave no answer for (counted as wrong). */
+  readonly unanswered: number
+}
+
+const exactForm = (answer: LabelledExample["expected"]["symbolic"] | undefined, e: LabelledExample): boolean => {
+  if (answer === undefined || answer === null) return false
+  if (e.expected.result !== null) {
+    const v = numberOfAnswer(answer)
+    return v !== undefined && v === e.expected.result
+  }
+  return e.expected.symbolic !== null && equals(answer, e.expected.symbolic)
+}
+
+export const scoreLevel = (model: BrainModel, level: number, examples: ReadonlyArray<LabelledExample>, costs: GedCosts): LevelScore => {
+  const answers = model.predict(examples.map((e) => e.input))
+  let correct = 0
+  let exact = 0
+  let unanswered = 0
+  examples.forEach((e, i) => {
+    const a = answers[i]
+    if (a === undefined) unanswered++
+    if (isCorrect(a, e.expected)) correct++
+    if (exactForm(a, e)) exact++
+  })
+  const n = Math.max(1, examples.length)
+  return { level, count: examples.length, accuracy: correct / n, exactMatch: exact / n, meanGed: meanGed(model, examples, costs), unanswered }
+}
+
+/** Loads the checkpoint into a fresh brain of the same shape. */
+export const loadModel = (file: string) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage
+    const brain = yield* Brain
+    const model = yield* brain.make({ seed: 0 })
+    const saved = yield* storage.readCheckpoint(file, expectedOf(model))
+    model.module.loadStateDict(saved.parameters)
+    yield* model.loadState(saved.model.state)
+    return model
+  })
+
+export const validateModel = (modelFile: string, data: string, costs: GedCosts = defaultGedCosts) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage
+    const model = yield* loadModel(modelFile)
+    // A split directory (data/generated/test/) is read as that split of its parent.
+    const base = path.basename(path.resolve(data))
+    const lines = yield* (
+      base === "train" || base === "val" || base === "test"
+        ? storage.readDataset(path.dirname(path.resolve(data)), { split: base })
+        : storage.readDataset(data)
+    ).pipe(Stream.runCollect)
+    const byLevel = new Map<number, Array<LabelledExample>>()
+    for (const l of Chunk.toReadonlyArray(lines)) {
+      const e = labelled(l.example as Example)
+      const list = byLevel.get(e.level) ?? []
+      list.push(e)
+      byLevel.set(e.level, list)
+    }
+    return [...byLevel.keys()].sort((a, b) => a - b).map((level) => scoreLevel(model, level, byLevel.get(level) ?? [], costs))
+  })
+
+export const formatScores = (scores: ReadonlyArray<LevelScore>): string => {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(9)
+  const total = scores.reduce((n, s) => n + s.count, 0)
+  const weighted = (f: (s: LevelScore) => number) => scores.reduce((acc, s) => acc + f(s) * s.count, 0) / Math.max(1, total)
+  return [
+    "level   accuracy  exact form  mean GED    count  no answer",
+    ...scores.map(
+      (s) => `${String(s.level).padStart(5)}  ${pct(s.accuracy)}  ${pct(s.exactMatch).padStart(10)}  ${s.meanGed.toFixed(3).padStart(8)}  ${String(s.count).padStart(7)}  ${String(s.unanswered).padStart(9)}`
+    ),
+    `  all  ${pct(weighted((s) => s.accuracy))}  ${pct(weighted((s) => s.exactMatch)).padStart(10)}  ${weighted((s) => s.meanGed).toFixed(3).padStart(8)}  ${String(total).padStart(7)}  ${String(scores.reduce((n, s) => n + s.unanswered, 0)).padStart(9)}`
+  ].join("\n")
+}
+

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Either } from "effect"
+import fc from "fast-check"
+import { answerLine } from "../../src/layers/trainer/repl.js"
+import { brain } from "../brain/support.js"
+
+const model = brain(1)
+
+describe("the REPL's answer to one line", () => {
+  it("shows the brain's answer, the Engine's and a verdict", () => {
+    const r = answerLine(model, "(+ x 3) x=2")
+    expect(Either.isRight(r)).toBe(true)
+    if (Either.isRight(r)) {
+      expect(r.right.engine).toBe("5")
+      expect(["correct", "wrong"]).toContain(r.right.verdict)
+    }
+    const d = answerLine(model, "(derive (^ x 2) x)")
+    expect(Either.getOrThrow(d)).toEqual({ brain: "—", engine: "(* 2 x)", verdict: "no answer" })
+  })
+
+  it("turns bad input into one error line", () => {
+    expect(answerLine(model, "(+ 1")).toEqual(Either.left('parse error at position 4: expected ")", found end of input'))
+    expect(answerLine(model, "(/ 5 0)")).toEqual(Either.left("the Engine refuses it: division by zero"))
+  })
+
+  it("survives any garbage", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (line) => {
+        const r = answerLine(model, line)
+        expect(Either.isLeft(r) || Either.isRight(r)).toBe(true)
+      }),
+      { numRuns: 500 }
+    )
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("(", ")", "+", "x", "1", " ", "=", "-", "sin", "2.5", "/"), { maxLength: 20 }), (parts) => {
+        const r = answerLine(model, parts.join(""))
+        expect(Either.isLeft(r) || Either.isRight(r)).toBe(true)
+      }),
+      { numRuns: 500 }
+    )
+  })
+})
