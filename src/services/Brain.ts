@@ -50,6 +50,11 @@ export interface BrainModel {
    * it does not lower the training accuracy. Returns the accuracy before and after.
    */
   readonly polish?: (train: ReadonlyArray<BrainExample>, iterations: number) => { readonly before: number; readonly after: number }
+  /**
+   * Called when a curriculum level is finished: the model may consolidate what it
+   * learned (e.g. stop training parameters shared by every operator) before the next.
+   */
+  readonly consolidate?: () => void
   readonly state: () => BrainState
   readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
 }

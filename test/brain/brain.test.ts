@@ -79,6 +79,27 @@ describe("ArithmeticBrain", () => {
     expect(Math.min(...scores)).toBeGreaterThanOrEqual(0.95)
   })
 
+  it("after consolidating a level, trains only the heads' own rows, and keeps that through its state", () => {
+    const data = drawLevel(level1, 300, 8)
+    const changedAfterMoreTraining = (consolidate: boolean) => {
+      const model = brain(3)
+      fit(model, optimizerFor(model, "adam"), data, { epochs: 1, batchSize: 64, learningRate: 0.01, seed: 1 })
+      if (consolidate) model.consolidate?.()
+      const before = model.module.stateDict()
+      fit(model, optimizerFor(model, "adam"), data, { epochs: 1, batchSize: 64, learningRate: 0.01, seed: 2 })
+      const after = model.module.stateDict()
+      return { model, changed: Object.keys(after).filter((name) => before[name]!.some((v, i) => v !== after[name]![i])) }
+    }
+    const control = changedAfterMoreTraining(false)
+    expect(control.changed.some((n) => n.includes(".map."))).toBe(true)
+    const frozen = changedAfterMoreTraining(true)
+    expect(frozen.changed.filter((n) => n.includes(".map."))).toEqual([])
+    expect(frozen.changed.some((n) => n.endsWith(".embedding"))).toBe(true)
+    const copy = brain(4)
+    Effect.runSync(copy.loadState(frozen.model.state()))
+    expect(copy.state()["consolidated"]).toEqual([1])
+  })
+
   it("restores its learned discrete choices from state", () => {
     const a = brain(1)
     const all = drawLevel(level1, 500, 3)

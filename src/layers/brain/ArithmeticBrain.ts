@@ -86,6 +86,11 @@ class HeadMap extends Module {
   apply(headRows: ArrayLike<number>): Tensor {
     return this.map.apply(T.gather(this.embedding, Array.from(headRows)))
   }
+  /** Stops training the shared map: from now on only the embedding rows (one per head) learn. */
+  freezeMap(): void {
+    this.map.weight.requiresGrad = false
+    this.map.bias.requiresGrad = false
+  }
   /** The map of every head row [H, k]: a node's parameters are its head's row of this table. */
   table(): Tensor {
     return this.map.apply(this.embedding)
@@ -196,6 +201,18 @@ export class ArithmeticBrain extends Module {
     const mask = new Float64Array(n * PATH_COUNT)
     for (let i = 0; i < n; i++) if ((path[i] as number) >= 0) mask.fill(1, i * PATH_COUNT, (i + 1) * PATH_COUNT)
     return T.where(mask, oneHot(path), soft)
+  }
+
+  /**
+   * After a level: freeze every unit's shared map, so that training the next level's
+   * heads (through their own embedding rows, which reach any parameter vector since
+   * k ≤ d) cannot move the units of the heads learned before.
+   */
+  consolidated = false
+
+  consolidate(): void {
+    this.consolidated = true
+    for (const unit of [this.affine, this.product, this.powers, this.signs, this.rate, this.omega, this.gate]) unit.freezeMap()
   }
 
   /** Locks the gate of every head row listed to its current argmax. */

@@ -95,13 +95,15 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       }
       return { before, after }
     },
-    state: () => ({ lockedPath: [...net.lockedPath] }),
+    consolidate: () => net.consolidate(),
+    state: () => ({ lockedPath: [...net.lockedPath], consolidated: [net.consolidated ? 1 : 0] }),
     loadState: (state) =>
       Effect.suspend(() => {
         const locked = state["lockedPath"]
         if (locked === undefined || locked.length !== net.lockedPath.length)
           return Effect.fail(new BrainError({ reason: "BadState", message: "lockedPath is missing or has the wrong length" }))
         net.lockedPath.set(locked)
+        if (state["consolidated"]?.[0] === 1) net.consolidate()
         return Effect.void
       })
   }

@@ -297,6 +297,7 @@ export const runCurriculum = (
         if (epoch % settings.checkpointEvery === 0 || levelEnds) names.push(`epoch_${epoch}_level_${level}.bin`, "latest.bin")
         if (names.length > 0) yield* io.checkpoint(names, snapshot({ accuracy, loss: meanLoss, ged: epochGed }))
         if (levelEnds) {
+          model.consolidate?.()
           outcome = decision._tag
           if (decision._tag === "Advance" && level < settings.endLevel) {
             yield* io.log(`[Level ${level}] Advancing to Level ${level + 1} (accuracy ${accuracy.toFixed(2)} > ${settings.advanceThreshold})`)
