@@ -13,7 +13,7 @@ import type { CurriculumLevel, EngineKernel } from "../../src/plugins/Level.js"
 const p = (s: string): Expr => Either.getOrThrow(parse(s))
 
 const rejectedBy = (level: CurriculumLevel, engine: EngineKernel) => {
-  const r = generateChunk(level, { _tag: "Chunk", module: undefined, builtin: false, level: level.level, seed: 1, chunk: 0, skip: "0".repeat(100) }, engine)
+  const r = generateChunk(level, { _tag: "Chunk", module: undefined, builtin: false, level: level.level, seed: 1, chunk: 0, skip: "0".repeat(100), known: [], run: "test" }, engine)
   const categories = new Set(r.rejections.map((x) => x.split("\t")[0]))
   return { rejected: r.rejections.filter((x) => x !== "").length, total: r.offsets.length, categories }
 }

@@ -160,7 +160,7 @@ describe("built-in levels (SPEC §4)", () => {
 
   it("generated lines: answers from the Engine, verified; bindings for every symbol at level 3+; level 6 has both outputs", () => {
     for (const l of builtinLevels) {
-      const r = generateChunk(l, { _tag: "Chunk", module: undefined, builtin: false, level: l.level, seed: 5, chunk: 0, skip: "0".repeat(100) }, engineKernel)
+      const r = generateChunk(l, { _tag: "Chunk", module: undefined, builtin: false, level: l.level, seed: 5, chunk: 0, skip: "0".repeat(100), known: [], run: "test" }, engineKernel)
       const lines = r.offsets.map((_, i) => lineAt(r, i)).filter((s) => s !== "").map((s) => JSON.parse(s) as Record<string, unknown>)
       assert.isAbove(lines.length, 240, `level ${l.level}: few verified candidates`)
       for (const line of lines) {

@@ -8,7 +8,7 @@ import { defaultAnswer, defaultVerify } from "../../plugins/answer.js"
 import type { Answer, CurriculumLevel, EngineKernel, Problem } from "../../plugins/Level.js"
 import type { ChunkRequest, ChunkResult } from "./protocol.js"
 import { exprJsonText } from "./json.js"
-import { CHUNK_SIZE, chunkStream } from "./protocol.js"
+import { CHUNK_SIZE, chunkStream, KNOWN } from "./protocol.js"
 import { bucketOf } from "./split.js"
 
 /**
@@ -107,7 +107,17 @@ const answerOf = (level: CurriculumLevel, polish: string, problem: Problem, engi
 /** Every line starts with `{"id":""` when the id is empty. */
 const ID_PREFIX = '{"id":""'
 
-export const generateChunk = (level: CurriculumLevel, request: ChunkRequest, engine: EngineKernel): ChunkResult => {
+/**
+ * Draws, answers, verifies and encodes one chunk. `known`: inputs already written in this
+ * run (a subset of what the main thread will have accepted when it reads this chunk):
+ * such candidates are duplicates whatever their answer, so they are not answered.
+ */
+export const generateChunk = (
+  level: CurriculumLevel,
+  request: ChunkRequest,
+  engine: EngineKernel,
+  known?: ReadonlySet<string>
+): ChunkResult => {
   const rng = Rng.seeded(request.seed, chunkStream(level.level, request.chunk))
   const offsets: Array<number> = []
   const buckets: Array<number> = []
@@ -123,6 +133,11 @@ export const generateChunk = (level: CurriculumLevel, request: ChunkRequest, eng
     offsets.push(i)
     buckets.push(b)
     polishes.push(polish)
+    if (known !== undefined && known.has(polish)) {
+      lines.push("")
+      rejections.push(KNOWN)
+      continue
+    }
     const answered = answerOf(level, polish, problem, engine)
     if (answered.startsWith("\u0000")) {
       lines.push("")

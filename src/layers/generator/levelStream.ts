@@ -14,8 +14,8 @@
 import { Effect, Stream } from "effect"
 import type { CurriculumLevel } from "../../plugins/Level.js"
 import { GeneratorError } from "../../services/Generator.js"
-import type { ChunkExecutorApi } from "./pool.js"
-import { CHUNK_SIZE, MAX_CHUNKS } from "./protocol.js"
+import type { ChunkExecutorApi, KnownInputs } from "./pool.js"
+import { CHUNK_SIZE, KNOWN, MAX_CHUNKS } from "./protocol.js"
 import type { ChunkResult } from "./protocol.js"
 import type { Shard, Split } from "./split.js"
 import { BUCKETS, bucketQuotas, ownsBucket, splitOfBucket } from "./split.js"
@@ -29,15 +29,21 @@ export interface Batch {
   readonly done: boolean
 }
 
+let runCounter = 0
+
 export class LevelState {
   readonly quotas: Int32Array
   readonly owned: Uint8Array
   readonly fill = new Int32Array(BUCKETS)
   readonly seen = new Set<string>()
+  /** `seen` in acceptance order, and a run id: what workers are told (see KnownInputs). */
+  readonly known: KnownInputs
+  readonly run = `${process.pid}.${Date.now()}.${++runCounter}`
   readonly target: number
   readonly splits: Record<Split, number> = { train: 0, val: 0, test: 0 }
   readonly rejections: Record<string, number> = {}
   readonly rejectionExamples: Record<string, string> = {}
+  private readonly acceptedList: Array<string> = []
   written = 0
   rejected = 0
   duplicates = 0
@@ -57,6 +63,7 @@ export class LevelState {
       }
     }
     this.target = target
+    this.known = { set: this.seen, list: this.acceptedList }
     this.maxCandidates = Math.min(level.maxCandidates ?? 20 * samples + 100_000, MAX_CHUNKS * CHUNK_SIZE)
   }
 
@@ -78,7 +85,14 @@ export class LevelState {
       const b = r.buckets[i] as number
       if (this.owned[b] !== 1 || (this.fill[b] as number) >= (this.quotas[b] as number)) continue
       this.candidates = r.chunk * CHUNK_SIZE + (r.offsets[i] as number) + 1
+      const polish = r.polish[i] as string
       const rejection = r.rejections[i] as string
+      // A repeated input is a duplicate whatever its answer (so a thread may skip answering it).
+      if (this.seen.has(polish)) {
+        this.duplicates++
+        continue
+      }
+      if (rejection === KNOWN) throw new Error(`bug: ${polish} was skipped as known but is not`)
       if (rejection !== "") {
         this.rejected++
         const tab = rejection.indexOf("\t")
@@ -88,12 +102,8 @@ export class LevelState {
           this.rejectionExamples[category] = `${r.polish[i]}: ${tab < 0 ? "" : rejection.slice(tab + 1)}`
         continue
       }
-      const polish = r.polish[i] as string
-      if (this.seen.has(polish)) {
-        this.duplicates++
-        continue
-      }
       this.seen.add(polish)
+      this.acceptedList.push(polish)
       const split = splitOfBucket(b)
       accepted.push(i)
       splitsOf.push(split)
@@ -126,7 +136,11 @@ export const levelBatches = (
           // Past the budget: an empty marker, turned into an error in order (earlier chunks may still finish the level).
           if (chunk * CHUNK_SIZE >= state.maxCandidates) return Effect.succeed(exhausted)
           return executor
-            .chunk(level, { _tag: "Chunk", module: level.module, builtin: false, level: level.level, seed, chunk, skip: state.skipMask() })
+            .chunk(
+              level,
+              { _tag: "Chunk", module: level.module, builtin: false, level: level.level, seed, chunk, skip: state.skipMask(), known: [], run: state.run },
+              state.known
+            )
             .pipe(
               Effect.mapError(
                 (e) => new GeneratorError({ reason: "Worker", message: `level ${level.level}: ${e.message}`, cause: e })

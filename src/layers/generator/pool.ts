@@ -1,10 +1,10 @@
 /**
  * Where chunks run: the `ChunkExecutor` service, with two layers —
  * - `inProcess`: the main thread (--threads 1);
- * - `workerPool(n)`: n worker threads (@effect/platform Worker pool on NodeWorker),
- *   a scoped layer that starts the workers, checks they answer within a timeout
- *   (a worker that fails to load would otherwise be retried forever), and stops them
- *   with the scope.
+ * - `workerPool(n)`: n compute threads, the main thread and n − 1 workers
+ *   (@effect/platform Worker pool on NodeWorker), a scoped layer that starts the
+ *   workers, checks they answer within a timeout (a worker that fails to load would
+ *   otherwise be retried forever), and stops them with the scope.
  * A level without a `module` URL cannot be imported by a worker: its chunks run in
  * the main thread whatever the pool (same bytes either way).
  */
@@ -27,10 +27,17 @@ export class ExecutorError extends Data.TaggedError("ExecutorError")<{
   readonly cause?: unknown
 }> {}
 
+/** The inputs written so far in a level's run: a set, and the same in order (append-only). */
+export interface KnownInputs {
+  readonly set: ReadonlySet<string>
+  readonly list: ReadonlyArray<string>
+}
+
 export interface ChunkExecutorApi {
   /** Threads doing the work (1 for the main thread). */
   readonly threads: number
-  readonly chunk: (level: CurriculumLevel, request: ChunkRequest) => Effect.Effect<ChunkResult, ExecutorError>
+  /** `request.known` is filled in here: what workers have not been sent yet of `known`. */
+  readonly chunk: (level: CurriculumLevel, request: ChunkRequest, known: KnownInputs) => Effect.Effect<ChunkResult, ExecutorError>
   /** Checks lines; `levels` must all have a `module` when the executor is a pool. */
   readonly validate: (levels: ReadonlyArray<CurriculumLevel>, lines: ReadonlyArray<string>) => Effect.Effect<ValidateResult, ExecutorError>
 }
@@ -40,8 +47,8 @@ export class ChunkExecutor extends Context.Tag("grapheme/generator/ChunkExecutor
 const failed = (what: string) => (cause: unknown) =>
   new ExecutorError({ message: `${what}: ${cause instanceof Error ? cause.message : String(cause)}`, cause })
 
-const localChunk = (level: CurriculumLevel, request: ChunkRequest) =>
-  Effect.try({ try: () => runChunk(level, request), catch: failed(`level ${level.level} chunk ${request.chunk}`) })
+const localChunk = (level: CurriculumLevel, request: ChunkRequest, known: KnownInputs) =>
+  Effect.try({ try: () => runChunk(level, request, known.set), catch: failed(`level ${level.level} chunk ${request.chunk}`) })
 
 const localValidate = (levels: ReadonlyArray<CurriculumLevel>, lines: ReadonlyArray<string>) => {
   const byNumber = new Map(levels.map((l) => [l.level, l]))
@@ -94,15 +101,38 @@ const describeWorkerError = (e: unknown): string =>
       ? String((e as { message: unknown }).message)
       : String(e)
 
-/** A pool of `threads` workers (0 = every core); 1 thread means the main thread, no workers. */
+/** Requests queued per worker: enough that a worker never waits while the main thread computes a chunk. */
+const QUEUE_PER_WORKER = 3
+
+/** Runs `f` in its own macrotask, so that worker messages are handled between two local chunks. */
+const soon = <A>(f: () => A, what: string): Effect.Effect<A, ExecutorError> =>
+  Effect.async<A, ExecutorError>((resume) => {
+    const handle = setImmediate(() => {
+      try {
+        resume(Effect.succeed(f()))
+      } catch (e) {
+        resume(Effect.fail(failed(what)(e)))
+      }
+    })
+    return Effect.sync(() => clearImmediate(handle))
+  })
+
+/**
+ * `threads` compute threads (0 = every core): the main thread and `threads − 1` workers.
+ * A request goes to a worker while the workers have fewer than 3 queued each, else the
+ * main thread computes it (between two of its own chunks it handles the workers'
+ * results and writes the files). On 2 cores that is one worker: less start-up, less
+ * messaging, and the main thread's spare time is used. 1 thread means no workers.
+ */
 export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, ExecutorError> => {
   const n = resolveThreads(threads)
   if (n === 1) return inProcess
+  const workers = n - 1
   return Layer.scoped(
     ChunkExecutor,
     Effect.gen(function* () {
       const bundle = yield* Effect.promise(() => bundledWorker(entryUrl).catch(() => undefined))
-      const pool = yield* Worker.makePool<WorkerRequest, WorkerResponse, WorkerFailure>({ size: n, concurrency: 1 }).pipe(
+      const pool = yield* Worker.makePool<WorkerRequest, WorkerResponse, WorkerFailure>({ size: workers, concurrency: 1 }).pipe(
         Effect.provide(NodeWorker.layer(spawner(bundle))),
         Effect.mapError(failed("cannot start the worker pool"))
       )
@@ -113,37 +143,63 @@ export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, Executor
         )
       // Every worker must answer a trivial request before the timeout.
       yield* Effect.forEach(
-        Array.from({ length: n }, (_, i) => i),
+        Array.from({ length: workers }, (_, i) => i),
         () => exec<ValidateResult>({ _tag: "Validate", builtins: [], modules: [], lines: [] }, "worker start-up"),
         { concurrency: "unbounded", discard: true }
       ).pipe(
         Effect.timeoutFail({
           duration: STARTUP_TIMEOUT,
-          onTimeout: () => new ExecutorError({ message: `the ${n} generator workers did not start within ${Duration.format(STARTUP_TIMEOUT)}` })
+          onTimeout: () => new ExecutorError({ message: `the ${workers} generator worker(s) did not start within ${Duration.format(STARTUP_TIMEOUT)}` })
         })
       )
+      let queued = 0
+      const capacity = workers * QUEUE_PER_WORKER
+      // How much of each run's known inputs the workers have been sent (piggybacked on requests).
+      const sent = new WeakMap<KnownInputs, number>()
+      const delta = (known: KnownInputs): ReadonlyArray<string> => {
+        const from = sent.get(known) ?? 0
+        sent.set(known, known.list.length)
+        return from === known.list.length ? [] : known.list.slice(from)
+      }
+      /** On a worker when one has room, else here. */
+      const balance = <A>(remote: () => Effect.Effect<A, ExecutorError>, local: () => A, what: string): Effect.Effect<A, ExecutorError> =>
+        Effect.suspend(() => {
+          if (queued >= capacity) return soon(local, what)
+          queued++
+          return Effect.ensuring(remote(), Effect.sync(() => queued--))
+        })
       return ChunkExecutor.of({
         threads: n,
-        chunk: (level, request) =>
-          isBuiltin(level)
-            ? exec<ChunkResult>({ ...request, builtin: true }, `level ${level.level} chunk ${request.chunk}`)
-            : level.module === undefined
-              ? localChunk(level, request)
-              : exec<ChunkResult>({ ...request, module: level.module, builtin: false }, `level ${level.level} chunk ${request.chunk}`),
+        chunk: (level, request, known) => {
+          const what = `level ${level.level} chunk ${request.chunk}`
+          const local = () => runChunk(level, request, known.set)
+          if (level.module === undefined && !isBuiltin(level)) return soon(local, what)
+          const remote = () =>
+            exec<ChunkResult>(
+              { ...request, builtin: isBuiltin(level), module: level.module, known: delta(known) },
+              what
+            )
+          return balance(remote, local, what)
+        },
         validate: (levels, lines) => {
           const builtins = levels.filter(isBuiltin)
           const others = levels.filter((l) => !isBuiltin(l))
-          return others.some((l) => l.module === undefined)
-            ? localValidate(levels, lines)
-            : exec<ValidateResult>(
-                {
-                  _tag: "Validate",
-                  builtins: builtins.map((l) => l.level),
-                  modules: [...new Set(others.map((l) => l.module as string))],
-                  lines
-                },
-                "validation"
-              )
+          const byNumber = new Map(levels.map((l) => [l.level, l]))
+          const local = () => runValidate((k) => byNumber.get(k), lines)
+          if (others.some((l) => l.module === undefined)) return soon(local, "validation")
+          return balance(
+            () => exec<ValidateResult>(
+              {
+                _tag: "Validate",
+                builtins: builtins.map((l) => l.level),
+                modules: [...new Set(others.map((l) => l.module as string))],
+                lines
+              },
+              "validation"
+            ),
+            local,
+            "validation"
+          )
         }
       })
     })

@@ -25,7 +25,17 @@ export interface ChunkRequest {
   readonly chunk: number
   /** One char per bucket, "1" = skip (not this shard's, or already full): no answer, no verification. */
   readonly skip: string
+  /**
+   * Inputs already written in this run (`run`), new since the last request sent to a worker:
+   * the worker adds them to its replica and does not answer candidates it knows.
+   */
+  readonly known: ReadonlyArray<string>
+  /** Identifies the level's run, so that a worker never mixes two runs' known inputs. */
+  readonly run: string
 }
+
+/** The rejection text of a candidate skipped because its input was already written. */
+export const KNOWN = "duplicate"
 
 export interface ChunkResult {
   readonly chunk: number

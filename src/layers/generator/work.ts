@@ -43,8 +43,22 @@ export const findLevel = async (url: string, level: number): Promise<CurriculumL
   return found
 }
 
-export const runChunk = (level: CurriculumLevel, request: ChunkRequest): ChunkResult =>
-  generateChunk(level, request, engineKernel)
+/** This thread's replica of the inputs written in the current run (from the requests' `known`). */
+let replicaRun = ""
+const replica = new Set<string>()
+
+/** A chunk in this thread: `known` is the main thread's own set; in a worker, the replica. */
+export const runChunk = (level: CurriculumLevel, request: ChunkRequest, known?: ReadonlySet<string>): ChunkResult => {
+  if (known === undefined) {
+    if (request.run !== replicaRun) {
+      replica.clear()
+      replicaRun = request.run
+    }
+    for (const p of request.known) replica.add(p)
+    known = replica
+  }
+  return generateChunk(level, request, engineKernel, known)
+}
 
 export const runValidate = (plugins: (level: number) => CurriculumLevel | undefined, lines: ReadonlyArray<string>): ValidateResult => {
   const levels: Array<number> = []
