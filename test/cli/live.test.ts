@@ -43,6 +43,15 @@ describe("docs/cli.md examples (EngineLive)", () => {
       assert.strictEqual(same.stdout, "0\n")
     }))
 
+  it.effect("a 10,000-deep expression evaluates (no stack overflow)", () =>
+    Effect.gen(function* () {
+      let text = "1"
+      for (let i = 0; i < 10_000; i++) text = `(+ ${text} 1)`
+      const r = yield* live(["eval", text])
+      assert.strictEqual(r.stdout, "10001\n")
+      assert.strictEqual(r.code, 0)
+    }))
+
   it.effect("a malformed expression: one line naming position and expectation, exit 1", () =>
     Effect.gen(function* () {
       const r = yield* live(["eval", "(+ (* 2 3) 4"])

@@ -44,11 +44,22 @@ export const reduceCalculus = (e: Expr): Expr => {
   }
 }
 
+/** Whether any calculus head occurs (iterative, so deep inputs skip the recursive pass). */
+const hasCalculus = (root: Expr): boolean => {
+  const stack: Array<Expr> = [root]
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr
+    if (e._tag === "Fn" && (e.fn === "derive" || e.fn === "integrate" || e.fn === "solve")) return true
+    if (e._tag === "Op" || e._tag === "Fn") for (const a of e.args) stack.push(a)
+  }
+  return false
+}
+
 export const run = (
   expr: Expr,
   bindings?: ReadonlyMap<string, Expr | number> | ReadonlyArray<readonly [string, Expr | number]>
 ): Expr => {
-  const reduced = reduceCalculus(expr)
+  const reduced = hasCalculus(expr) ? reduceCalculus(expr) : expr
   if (reduced._tag === "Fn" && reduced.fn === "=") return simplify(reduced)
   const env = toEnv(bindings)
   const unbound = freeSymbols(reduced).filter((s) => env?.get(s) === undefined)
