@@ -22,7 +22,7 @@ import { DEFAULT_SEED, Generator } from "../services/Generator.js"
 import { UsageError } from "./errors.js"
 
 export const threadsOption = Options.integer("threads").pipe(
-  Options.withDescription("Worker threads (0 = every core, 1 = no workers). The output does not depend on it."),
+  Options.withDescription("Compute threads: the main thread and N-1 workers (0 = every core, 1 = no workers). The output does not depend on it."),
   Options.withDefault(0)
 )
 

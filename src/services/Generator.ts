@@ -54,13 +54,13 @@ export interface LevelSummary {
   readonly splits: Readonly<Record<Split, number>>
   /** Candidates drawn up to the last one needed. */
   readonly candidates: number
-  /** Candidates the Engine could not answer or whose answer failed verification. */
+  /** Candidates (with a new input) the Engine could not answer or whose answer failed verification. */
   readonly rejected: number
   /** Rejections by category (engine:<reason>, answer, verify, verify:level, error). */
   readonly rejections: Readonly<Record<string, number>>
   /** One example message per rejection category. */
   readonly rejectionExamples: Readonly<Record<string, string>>
-  /** Verified candidates dropped because their input_polish was already written. */
+  /** Candidates dropped because their input_polish was already written (whatever their answer). */
   readonly duplicates: number
   readonly seconds: number
   readonly files: ReadonlyArray<string>

@@ -4,12 +4,14 @@
  * Chunks are drawn in order by the executor (several in flight, results kept in
  * order), then the main thread, in chunk order:
  * - ignores candidates in buckets it does not own (another shard's) or that are full;
- * - counts rejections, drops duplicate inputs (exact Set of input_polish), and accepts
- *   the rest into their bucket until the bucket's quota is met;
+ * - drops inputs already written (exact Set of input_polish: a duplicate whatever its
+ *   answer), counts rejections, and accepts the rest into their bucket until the
+ *   bucket's quota is met;
  * - stops when every owned bucket is full.
- * A chunk request names the buckets already full when it starts, so that workers skip
- * answering and verifying those candidates; the main thread would ignore them anyway,
- * so the output does not depend on timing.
+ * A chunk request names the buckets already full when it starts, and the thread knows
+ * (a subset of) the inputs already written: it skips answering and verifying those
+ * candidates, which the main thread ignores or drops anyway, so the output does not
+ * depend on timing.
  */
 import { Effect, Stream } from "effect"
 import type { CurriculumLevel } from "../../plugins/Level.js"

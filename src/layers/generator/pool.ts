@@ -101,7 +101,11 @@ const describeWorkerError = (e: unknown): string =>
       ? String((e as { message: unknown }).message)
       : String(e)
 
-/** Requests queued per worker: enough that a worker never waits while the main thread computes a chunk. */
+/**
+ * Requests delivered to each worker ahead of time (the pool's per-worker concurrency):
+ * a worker's queue lives in the worker, so it never waits for the main thread, which
+ * may be busy computing a chunk of its own when the worker finishes one.
+ */
 const QUEUE_PER_WORKER = 3
 
 /** Runs `f` in its own macrotask, so that worker messages are handled between two local chunks. */
@@ -119,10 +123,11 @@ const soon = <A>(f: () => A, what: string): Effect.Effect<A, ExecutorError> =>
 
 /**
  * `threads` compute threads (0 = every core): the main thread and `threads − 1` workers.
- * A request goes to a worker while the workers have fewer than 3 queued each, else the
- * main thread computes it (between two of its own chunks it handles the workers'
- * results and writes the files). On 2 cores that is one worker: less start-up, less
- * messaging, and the main thread's spare time is used. 1 thread means no workers.
+ * A request goes to a worker while the workers have fewer than 3 queued each, else to
+ * the main thread when it is not already computing one (between two of its own chunks
+ * it handles the workers' results and writes the files), else it waits for the first
+ * free slot. On 2 cores that is one worker: less start-up, less messaging, and the main
+ * thread's spare time is used. 1 thread means no workers.
  */
 export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, ExecutorError> => {
   const n = resolveThreads(threads)
@@ -132,7 +137,7 @@ export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, Executor
     ChunkExecutor,
     Effect.gen(function* () {
       const bundle = yield* Effect.promise(() => bundledWorker(entryUrl).catch(() => undefined))
-      const pool = yield* Worker.makePool<WorkerRequest, WorkerResponse, WorkerFailure>({ size: workers, concurrency: 1 }).pipe(
+      const pool = yield* Worker.makePool<WorkerRequest, WorkerResponse, WorkerFailure>({ size: workers, concurrency: QUEUE_PER_WORKER }).pipe(
         Effect.provide(NodeWorker.layer(spawner(bundle))),
         Effect.mapError(failed("cannot start the worker pool"))
       )
@@ -152,8 +157,44 @@ export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, Executor
           onTimeout: () => new ExecutorError({ message: `the ${workers} generator worker(s) did not start within ${Duration.format(STARTUP_TIMEOUT)}` })
         })
       )
-      let queued = 0
+      // Slots: `capacity` requests queued on the workers, and one chunk at a time in the main
+      // thread. A request takes a worker slot when there is one, else the main thread's when
+      // it is free, else waits (first come, first served) for whichever frees first.
       const capacity = workers * QUEUE_PER_WORKER
+      let queued = 0
+      let localBusy = false
+      const waiting: Array<(slot: "worker" | "local") => void> = []
+      const take = (): "worker" | "local" | undefined => {
+        if (queued < capacity) {
+          queued++
+          return "worker"
+        }
+        if (!localBusy) {
+          localBusy = true
+          return "local"
+        }
+        return undefined
+      }
+      const acquire = Effect.async<"worker" | "local">((resume) => {
+        const slot = take()
+        if (slot !== undefined) return resume(Effect.succeed(slot))
+        const waiter = (s: "worker" | "local") => resume(Effect.succeed(s))
+        waiting.push(waiter)
+        return Effect.sync(() => {
+          const i = waiting.indexOf(waiter)
+          if (i >= 0) waiting.splice(i, 1)
+        })
+      })
+      const release = (slot: "worker" | "local") =>
+        Effect.sync(() => {
+          if (slot === "worker") queued--
+          else localBusy = false
+          while (waiting.length > 0) {
+            const next = take()
+            if (next === undefined) break
+            ;(waiting.shift() as (s: "worker" | "local") => void)(next)
+          }
+        })
       // How much of each run's known inputs the workers have been sent (piggybacked on requests).
       const sent = new WeakMap<KnownInputs, number>()
       const delta = (known: KnownInputs): ReadonlyArray<string> => {
@@ -161,13 +202,9 @@ export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, Executor
         sent.set(known, known.list.length)
         return from === known.list.length ? [] : known.list.slice(from)
       }
-      /** On a worker when one has room, else here. */
+      /** On a worker when one has room, else here when the main thread is free, else as soon as either is. */
       const balance = <A>(remote: () => Effect.Effect<A, ExecutorError>, local: () => A, what: string): Effect.Effect<A, ExecutorError> =>
-        Effect.suspend(() => {
-          if (queued >= capacity) return soon(local, what)
-          queued++
-          return Effect.ensuring(remote(), Effect.sync(() => queued--))
-        })
+        Effect.acquireUseRelease(acquire, (slot) => (slot === "worker" ? remote() : soon(local, what)), release)
       return ChunkExecutor.of({
         threads: n,
         chunk: (level, request, known) => {
