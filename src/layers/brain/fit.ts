@@ -6,6 +6,7 @@
 import { Rng } from "../../domain/Random.js"
 import type { BrainExample, BrainModel } from "../../services/Brain.js"
 import type { OptimizerInstance } from "../../services/Optimizer.js"
+import { cosineRate } from "../trainer/schedule.js"
 
 export interface FitOptions {
   readonly epochs: number
@@ -23,9 +24,6 @@ export interface EpochReport {
   readonly meanLoss: number
   readonly seconds: number
 }
-
-export const cosineRate = (step: number, total: number, max: number, min: number): number =>
-  min + 0.5 * (max - min) * (1 + Math.cos((Math.PI * Math.min(step, total)) / Math.max(1, total)))
 
 export const fit = (
   model: BrainModel,
