@@ -43,6 +43,13 @@ export interface BrainModel {
   readonly module: Module
   /** The training objective of a batch (a [1, 1] tensor to call backward() on). */
   readonly objective: (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => Tensor
+  /**
+   * Called once per optimizer step with the whole batch, before its objective is
+   * computed (perhaps in shards, perhaps on other threads): the one place where the
+   * model may change its discrete state (e.g. lock gates), so that every shard of the
+   * step sees the same model whatever the thread count.
+   */
+  readonly prepareStep?: (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => void
   /** Top-1 answers, no gradients; undefined where the model gives none. */
   readonly predict: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<Expr | undefined>
   /**

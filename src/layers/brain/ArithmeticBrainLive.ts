@@ -10,7 +10,7 @@ import { Rng } from "../../domain/Random.js"
 import * as T from "../../tensor/index.js"
 import { Brain, BrainError, type BrainExample, type BrainModel } from "../../services/Brain.js"
 import { ArithmeticBrain } from "./ArithmeticBrain.js"
-import { canFeaturize, featurize, type BrainInput } from "./featurize.js"
+import { canFeaturize, featurize, headRowsOf, type BrainInput } from "./featurize.js"
 import { isCorrectNumber, numericObjective, polishObjective, warmupObjective } from "./objective.js"
 
 export const WARMUP_FRACTION = 0.25
@@ -58,6 +58,15 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
           }
       if (rows.length === 0) return warmupObjective(forward, features.roots, targetsOf(numeric))
       return warmupObjective(forward, rows, Float64Array.from(targets))
+    },
+    prepareStep: (batch, progress) => {
+      // After the warm-up, every head the step reads is locked before any shard runs
+      // (the objective would lock them too, but only for the heads of its own shard).
+      if (progress.fraction < WARMUP_FRACTION) return
+      const rows = new Set<number>()
+      for (const ex of batch) if (ex.target._tag === "Number" && featurizable(ex.input)) headRowsOf(ex.input.expr, rows)
+      const fresh = unlockedHeads(rows)
+      if (fresh.length > 0) net.lockGates(fresh)
     },
     predict: (inputs: ReadonlyArray<BrainInput>) =>
       T.noGrad(() => {

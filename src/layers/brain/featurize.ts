@@ -165,6 +165,18 @@ export const canFeaturize = (e: Expr): boolean => {
   return true
 }
 
+/** The head rows an expression reads (n-ary heads fold into their two-argument row). */
+export const headRowsOf = (e: Expr, into: Set<number> = new Set()): Set<number> => {
+  const stack: Array<Expr> = [e]
+  while (stack.length > 0) {
+    const node = stack.pop() as Expr
+    if (node._tag !== "Op" && node._tag !== "Fn") continue
+    into.add(headRow(node, node.args.length === 1 ? 1 : 2))
+    for (const arg of node.args) stack.push(arg)
+  }
+  return into
+}
+
 export const featurize = (
   inputs: ReadonlyArray<BrainInput>,
   targets?: ReadonlyArray<SubtreeValues | undefined>

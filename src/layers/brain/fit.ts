@@ -45,6 +45,7 @@ export const fit = (
       const batch = order.slice(b * options.batchSize, (b + 1) * options.batchSize).map((i) => train[i] as BrainExample)
       optimizer.setLearningRate(cosineRate(step, total, options.learningRate, options.minLearningRate ?? 1e-5))
       optimizer.zeroGrad()
+      model.prepareStep?.(batch, { fraction: step / total })
       const loss = model.objective(batch, { fraction: step / total })
       loss.backward()
       optimizer.step()

@@ -207,6 +207,7 @@ export const runCurriculum = (
           const batch = [...current.map((i) => train[i] as LabelledExample), ...replay.map((i) => replayPool[i] as LabelledExample)]
           optimizer.setLearningRate(cosineRate(step, totalSteps, settings.learningRate, settings.minLearningRate))
           optimizer.zeroGrad()
+          model.prepareStep?.(batch, { fraction: step / totalSteps })
           const loss = model.objective(batch, { fraction: step / totalSteps })
           loss.backward()
           optimizer.step()
