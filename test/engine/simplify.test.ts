@@ -1,10 +1,11 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import fc from "fast-check"
+import type { Expr } from "../../src/domain/Expr.js"
 import { parse, print } from "../../src/domain/Polish.js"
-import { simplify } from "../../src/layers/engine/simplify.js"
+import { compareKey, normalize, simplify } from "../../src/layers/engine/simplify.js"
 import { EngineError } from "../../src/services/Engine.js"
-import { gridDouble, realExpr } from "../support/arbitraries.js"
+import { anyExpr, gridDouble, realExpr } from "../support/arbitraries.js"
 import { floatEvalScaled } from "../support/floatEval.js"
 
 const s = (text: string) => print(simplify(Either.getOrThrow(parse(text))))
@@ -102,5 +103,56 @@ describe("simplify", () => {
       expect(err).toBeInstanceOf(EngineError)
       expect((err as EngineError).reason).toBe("TooDeep")
     }
+  })
+
+  describe("compareKey", () => {
+    const byPrint = (a: Expr, b: Expr): number => {
+      const [pa, pb] = [print(a), print(b)]
+      return pa < pb ? -1 : pa > pb ? 1 : 0
+    }
+    const subtrees = (e: Expr): Array<Expr> =>
+      e._tag === "Op" || e._tag === "Fn" ? [e, ...e.args.flatMap(subtrees)] : [e]
+
+    it("orders any two expressions as their canonical prints", () => {
+      fc.assert(
+        fc.property(anyExpr, anyExpr, (a, b) => {
+          expect(compareKey(a, b)).toBe(byPrint(a, b))
+          expect(compareKey(a, a)).toBe(0)
+        }),
+        { numRuns: 2000 }
+      )
+    })
+
+    it("orders the subtrees of a normal form as their canonical prints", () => {
+      fc.assert(
+        fc.property(realExpr(["x", "y"], 4, true), (e) => {
+          let n
+          try {
+            n = normalize(e)
+          } catch (err) {
+            if (err instanceof EngineError) return
+            throw err
+          }
+          const all = [...subtrees(n), ...subtrees(e)]
+          for (const a of all) for (const b of all) expect(compareKey(a, b)).toBe(byPrint(a, b))
+        }),
+        { numRuns: 300 }
+      )
+    })
+
+    it.each([
+      ["x", "x1"],
+      ["(+ x y)", "(+ x y z)"],
+      ["(+ x 1)", "(+ x 10)"],
+      ["(* 2 x)", "x"],
+      ["(ln x)", "(log x)"],
+      ["-1/2", "-1"],
+      ["2.0", "2"],
+      ["-0.0", "0.0"]
+    ])("%s against %s", (a, b) => {
+      const [x, y] = [Either.getOrThrow(parse(a)), Either.getOrThrow(parse(b))]
+      expect(compareKey(x, y)).toBe(byPrint(x, y))
+      expect(compareKey(y, x)).toBe(byPrint(y, x))
+    })
   })
 })

@@ -45,10 +45,15 @@ const MAX_BITS = 1_000_000
 
 const bitLength = (a: bigint): number => (a === 0n ? 0 : (a < 0n ? -a : a).toString(2).length)
 
+/** 2^53: below it a bigint converts to a double exactly, and bit lengths need no counting. */
+const SAFE = 9007199254740992n
+const isSmall = (a: bigint): boolean => a < SAFE && a > -SAFE
+
 export const isExact = (x: Num): x is Q => x instanceof Q
 
 export const toFloat = (x: Num): number => {
   if (typeof x === "number") return x
+  if (isSmall(x.n) && x.d < SAFE) return Number(x.n) / Number(x.d)
   const nb = bitLength(x.n)
   const db = bitLength(x.d)
   if (nb < 1000 && db < 1000) return Number(x.n) / Number(x.d)
@@ -100,6 +105,7 @@ export const compare = (a: Num, b: Num): number => {
 }
 
 const guardBits = (q: Q, what: string): Q => {
+  if (isSmall(q.n) && q.d < SAFE) return q
   if (bitLength(q.n) > MAX_BITS || bitLength(q.d) > MAX_BITS) throw overflow(`${what} exceeds ${MAX_BITS} bits`)
   return q
 }

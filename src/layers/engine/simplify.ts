@@ -14,7 +14,7 @@
  * Non-exact numeric values are never folded: (^ 2 1/2) stays, (^ 4 1/2) becomes 2.
  */
 import type { Expr } from "../../domain/Expr.js"
-import { print } from "../../domain/Polish.js"
+import { print, printAtom } from "../../domain/Polish.js"
 import { EngineError } from "../../services/Engine.js"
 import type { Num } from "./numeric.js"
 import * as N from "./numeric.js"
@@ -29,15 +29,96 @@ const isNum = (e: Expr): boolean => e._tag === "Integer" || e._tag === "Rational
 const mkOp = (op: "+" | "*" | "^" | "-" | "/" | "%", args: ReadonlyArray<Expr>): Expr => ({ _tag: "Op", op, args })
 const mkFn = (fn: Extract<Expr, { _tag: "Fn" }>["fn"], args: ReadonlyArray<Expr>): Expr => ({ _tag: "Fn", fn, args })
 
-const keys = new WeakMap<Expr, string>()
-/** A total order key: the canonical print of a normal-form node. */
-const keyOf = (e: Expr): string => {
-  let k = keys.get(e)
-  if (k === undefined) {
-    k = print(e)
-    keys.set(e, k)
+/**
+ * The total order on normal-form nodes: the order of their canonical prints, computed by
+ * walking both trees instead of printing them (no strings, no cache). It agrees with
+ * `print(a) < print(b)` because an operator's "(" sorts before the first character of
+ * every atom, no head is a prefix of another, and where one argument list is a prefix of
+ * the other the longer list continues with " ", which sorts before ")".
+ */
+export const compareKey = (a: Expr, b: Expr): number => {
+  if (a === b) return 0
+  const ac = a._tag === "Op" || a._tag === "Fn"
+  const bc = b._tag === "Op" || b._tag === "Fn"
+  if (ac && bc) {
+    const ha = a._tag === "Op" ? a.op : (a as Extract<Expr, { _tag: "Fn" }>).fn
+    const hb = b._tag === "Op" ? b.op : (b as Extract<Expr, { _tag: "Fn" }>).fn
+    if (ha !== hb) return ha < hb ? -1 : 1
+    const xs = (a as Extract<Expr, { _tag: "Op" }>).args
+    const ys = (b as Extract<Expr, { _tag: "Op" }>).args
+    const n = xs.length < ys.length ? xs.length : ys.length
+    for (let i = 0; i < n; i++) {
+      const c = compareKey(xs[i] as Expr, ys[i] as Expr)
+      if (c !== 0) return c
+    }
+    return xs.length === ys.length ? 0 : xs.length > ys.length ? -1 : 1
   }
-  return k
+  if (ac) return -1
+  if (bc) return 1
+  if (a._tag === b._tag) {
+    switch (a._tag) {
+      case "Symbol":
+        if (a.name === (b as typeof a).name) return 0
+        break
+      case "Integer":
+        if (a.value === (b as typeof a).value) return 0
+        break
+      case "Float":
+        if (Object.is(a.value, (b as typeof a).value)) return 0
+        break
+      case "Rational":
+        if (a.num === (b as typeof a).num && a.den === (b as typeof a).den) return 0
+        break
+    }
+  }
+  const ka = printAtom(a)
+  const kb = printAtom(b)
+  return ka < kb ? -1 : ka > kb ? 1 : 0
+}
+
+/** Whether two normal-form nodes print the same (`compareKey(a, b) === 0`), faster. */
+const sameKey = (a: Expr, b: Expr): boolean => {
+  if (a === b) return true
+  switch (a._tag) {
+    case "Symbol":
+      return b._tag === "Symbol" && a.name === b.name
+    case "Integer":
+      return b._tag === "Integer" && a.value === b.value
+    case "Float":
+      return b._tag === "Float" && Object.is(a.value, b.value)
+    case "Rational":
+      return b._tag === "Rational" && a.num === b.num && a.den === b.den
+    case "Op":
+    case "Fn": {
+      if (b._tag !== a._tag) return false
+      if ((a._tag === "Op" ? a.op : a.fn) !== (b._tag === "Op" ? b.op : (b as Extract<Expr, { _tag: "Fn" }>).fn)) return false
+      const xs = a.args
+      const ys = b.args
+      if (xs.length !== ys.length) return false
+      for (let i = 0; i < xs.length; i++) if (!sameKey(xs[i] as Expr, ys[i] as Expr)) return false
+      return true
+    }
+  }
+}
+
+/**
+ * Groups in insertion order, found by key: a linear scan while there are few groups
+ * (the usual case), the canonical print as a Map key beyond that.
+ */
+class Groups<G extends { readonly key: Expr }> {
+  readonly list: Array<G> = []
+  private byPrint: Map<string, G> | undefined = undefined
+  find(key: Expr): G | undefined {
+    if (this.byPrint !== undefined) return this.byPrint.get(print(key))
+    const list = this.list
+    for (let i = 0; i < list.length; i++) if (sameKey((list[i] as G).key, key)) return list[i]
+    return undefined
+  }
+  add(g: G): void {
+    this.list.push(g)
+    if (this.byPrint !== undefined) this.byPrint.set(print(g.key), g)
+    else if (this.list.length > 16) this.byPrint = new Map(this.list.map((x) => [print(x.key), x]))
+  }
 }
 
 // ---- sums ---------------------------------------------------------------------
@@ -73,18 +154,26 @@ const degree = (e: Expr): number => {
   }
 }
 
-const compareTerms = (a: Expr, b: Expr): number => {
-  const an = isNum(a)
-  const bn = isNum(b)
-  if (an !== bn) return an ? 1 : -1
-  const [, ra] = splitCoefficient(a)
-  const [, rb] = splitCoefficient(b)
-  const d = degree(rb) - degree(ra)
-  if (d !== 0) return d
-  const ka = keyOf(ra)
-  const kb = keyOf(rb)
-  return ka < kb ? -1 : ka > kb ? 1 : 0
+/** A term with what its order needs, computed once per sort rather than per comparison. */
+interface SortedTerm {
+  readonly term: Expr
+  readonly num: boolean
+  readonly rest: Expr
+  readonly degree: number
 }
+const sortedTerm = (term: Expr): SortedTerm => {
+  const num = isNum(term)
+  const rest = num ? ONE : splitCoefficient(term)[1]
+  return { term, num, rest, degree: degree(rest) }
+}
+/** Numbers last; otherwise higher degree first, then by key (of the term without its coefficient). */
+const compareTerms = (a: SortedTerm, b: SortedTerm): number => {
+  if (a.num !== b.num) return a.num ? 1 : -1
+  const d = b.degree - a.degree
+  if (d !== 0) return d
+  return compareKey(a.rest, b.rest)
+}
+const sortTerms = (terms: ReadonlyArray<Expr>): Array<Expr> => terms.map(sortedTerm).sort(compareTerms).map((t) => t.term)
 
 const scale = (c: Num, rest: Expr): Expr => {
   if (N.isZero(c)) return N.toExpr(c)
@@ -96,7 +185,7 @@ const scale = (c: Num, rest: Expr): Expr => {
 
 const makeSum = (terms: ReadonlyArray<Expr>): Expr => {
   let constant: Num = N.ZERO
-  const groups = new Map<string, { coeff: Num; rest: Expr }>()
+  const groups = new Groups<{ coeff: Num; readonly key: Expr }>()
   const pending: Array<Expr> = [...terms]
   while (pending.length > 0) {
     const t = pending.pop() as Expr
@@ -110,18 +199,16 @@ const makeSum = (terms: ReadonlyArray<Expr>): Expr => {
       continue
     }
     const [c, rest] = splitCoefficient(t)
-    const k = keyOf(rest)
-    const g = groups.get(k)
-    if (g === undefined) groups.set(k, { coeff: c, rest })
+    const g = groups.find(rest)
+    if (g === undefined) groups.add({ coeff: c, key: rest })
     else g.coeff = N.add(g.coeff, c)
   }
   const out: Array<Expr> = []
-  for (const { coeff, rest } of groups.values()) if (!N.isZero(coeff)) out.push(scale(coeff, rest))
+  for (const { coeff, key } of groups.list) if (!N.isZero(coeff)) out.push(scale(coeff, key))
   if (!N.isZero(constant) || (typeof constant === "number" && out.length === 0)) out.push(N.toExpr(constant))
   if (out.length === 0) return ZERO
   if (out.length === 1) return out[0] as Expr
-  out.sort(compareTerms)
-  return mkOp("+", out)
+  return mkOp("+", sortTerms(out))
 }
 
 const isExactSum = (sum: Extract<Expr, { _tag: "Op" }>): boolean =>
@@ -153,19 +240,27 @@ const splitPower = (f: Expr): [Expr, Expr] =>
 const factorRank = (base: Expr): number =>
   base._tag === "Symbol" ? 0 : base._tag === "Fn" ? 1 : base._tag === "Op" && base.op === "+" ? 2 : 3
 
-const compareFactors = (a: Expr, b: Expr): number => {
-  const ba = splitPower(a)[0]
-  const bb = splitPower(b)[0]
-  const r = factorRank(ba) - factorRank(bb)
-  if (r !== 0) return r
-  const ka = keyOf(ba)
-  const kb = keyOf(bb)
-  return ka < kb ? -1 : ka > kb ? 1 : 0
+/** A factor with its base and rank, computed once per sort rather than per comparison. */
+interface SortedFactor {
+  readonly factor: Expr
+  readonly base: Expr
+  readonly rank: number
 }
+const sortedFactor = (factor: Expr): SortedFactor => {
+  const base = factor._tag === "Op" && factor.op === "^" ? (factor.args[0] as Expr) : factor
+  return { factor, base, rank: factorRank(base) }
+}
+const compareFactors = (a: SortedFactor, b: SortedFactor): number => {
+  const r = a.rank - b.rank
+  if (r !== 0) return r
+  return compareKey(a.base, b.base)
+}
+const sortFactors = (factors: ReadonlyArray<Expr>): Array<Expr> =>
+  factors.length === 1 ? [factors[0] as Expr] : factors.map(sortedFactor).sort(compareFactors).map((f) => f.factor)
 
 const makeProduct = (factors: ReadonlyArray<Expr>): Expr => {
   let coeff: Num = N.ONE
-  const bases = new Map<string, { base: Expr; exps: Array<Expr> }>()
+  const bases = new Groups<{ readonly key: Expr; readonly exps: Array<Expr> }>()
   const expArgs: Array<Expr> = []
   const pending: Array<Expr> = [...factors]
   while (pending.length > 0) {
@@ -183,15 +278,21 @@ const makeProduct = (factors: ReadonlyArray<Expr>): Expr => {
       expArgs.push(f.args[0] as Expr)
       continue
     }
-    const [base, e] = splitPower(f)
-    const k = keyOf(base)
-    const g = bases.get(k)
-    if (g === undefined) bases.set(k, { base, exps: [e] })
+    const power = f._tag === "Op" && f.op === "^"
+    const base = power ? (f.args[0] as Expr) : f
+    const e = power ? (f.args[1] as Expr) : ONE
+    const g = bases.find(base)
+    if (g === undefined) bases.add({ key: base, exps: [e] })
     else g.exps.push(e)
   }
   if (N.isZero(coeff)) return N.toExpr(coeff)
   const out: Array<Expr> = []
-  for (const { base, exps } of bases.values()) {
+  for (const { key: base, exps } of bases.list) {
+    if (exps.length === 1 && exps[0] === ONE) {
+      // A lone factor that is not a power: makePower(base, 1) would return it unchanged.
+      out.push(base)
+      continue
+    }
     const e = exps.length === 1 ? (exps[0] as Expr) : makeSum(exps)
     const p = makePower(base, e)
     const pn = numOf(p)
@@ -229,9 +330,10 @@ const makeProduct = (factors: ReadonlyArray<Expr>): Expr => {
     if (only._tag === "Op" && only.op === "+" && (unit || isExactSum(only)))
       return makeSum(only.args.map((t) => makeProduct([N.toExpr(coeff), t])))
   }
-  out.sort(compareFactors)
-  if (N.isOne(coeff) && N.isExact(coeff)) return out.length === 1 ? (out[0] as Expr) : mkOp("*", out)
-  return mkOp("*", [N.toExpr(coeff), ...out])
+  const sorted = sortFactors(out)
+  if (N.isOne(coeff) && N.isExact(coeff)) return sorted.length === 1 ? (sorted[0] as Expr) : mkOp("*", sorted)
+  sorted.unshift(N.toExpr(coeff))
+  return mkOp("*", sorted)
 }
 
 // ---- powers -------------------------------------------------------------------
