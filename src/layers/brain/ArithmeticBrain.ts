@@ -77,23 +77,55 @@ class EmbeddingMap extends Module {
  */
 class HeadMap extends Module {
   readonly embedding: Parameter
+  /**
+   * The rows of consolidated heads, copied from `embedding` when their level ended and
+   * never trained again (requiresGrad false): a head row listed in `frozenRows` reads
+   * its row here, so no later gradient, optimizer momentum or polish can move it.
+   */
+  readonly frozen: Parameter
   readonly map: EmbeddingMap
-  constructor(rng: Rng, d: number, k: number, biasInit: (i: number) => number = () => 0, scale = 1) {
+  constructor(
+    rng: Rng,
+    d: number,
+    k: number,
+    private readonly frozenRows: Uint8Array,
+    biasInit: (i: number) => number = () => 0,
+    scale = 1
+  ) {
     super()
     this.embedding = T.init.normal(rng, heads.length, d, 1)
     this.map = new EmbeddingMap(rng, d, k, biasInit, scale)
+    this.frozen = T.Parameter.zeros(heads.length, d)
+    this.frozen.requiresGrad = false
+  }
+  /** The embedding table the forward pass reads: frozen rows from `frozen`, the others trainable. */
+  rows(): Tensor {
+    const d = this.embedding.cols
+    let any = false
+    const mask = new Uint8Array(this.frozenRows.length * d)
+    for (let h = 0; h < this.frozenRows.length; h++)
+      if (this.frozenRows[h] === 1) {
+        mask.fill(1, h * d, (h + 1) * d)
+        any = true
+      }
+    return any ? T.where(mask, this.frozen, this.embedding) : this.embedding
   }
   apply(headRows: ArrayLike<number>): Tensor {
-    return this.map.apply(T.gather(this.embedding, Array.from(headRows)))
+    return this.map.apply(T.gather(this.rows(), Array.from(headRows)))
   }
   /** Stops training the shared map: from now on only the embedding rows (one per head) learn. */
-  freezeMap(): void {
-    this.map.weight.requiresGrad = false
-    this.map.bias.requiresGrad = false
+  freezeMap(frozen = true): void {
+    this.map.weight.requiresGrad = !frozen
+    this.map.bias.requiresGrad = !frozen
+  }
+  /** Copies head row h into the frozen table (the caller then marks it frozen). */
+  copyRow(h: number): void {
+    const d = this.embedding.cols
+    this.frozen.data.set(this.embedding.data.subarray(h * d, (h + 1) * d), h * d)
   }
   /** The map of every head row [H, k]: a node's parameters are its head's row of this table. */
   table(): Tensor {
-    return this.map.apply(this.embedding)
+    return this.map.apply(this.rows())
   }
 }
 
@@ -170,14 +202,14 @@ export class ArithmeticBrain extends Module {
     this.query = T.init.normal(rng, d, d, 1 / Math.sqrt(d))
     this.unboundValue = new EmbeddingMap(rng, d, 1)
     this.unboundScore = new EmbeddingMap(rng, d, 1)
-    this.affine = new HeadMap(rng, d, 2)
-    this.product = new HeadMap(rng, d, 2)
-    this.powers = new HeadMap(rng, d, 2, () => 0, 0.5)
-    this.signs = new HeadMap(rng, d, 2)
-    this.rate = new HeadMap(rng, d, 1, () => 1, 0.1)
+    this.affine = new HeadMap(rng, d, 2, this.frozenHead)
+    this.product = new HeadMap(rng, d, 2, this.frozenHead)
+    this.powers = new HeadMap(rng, d, 2, this.frozenHead, () => 0, 0.5)
+    this.signs = new HeadMap(rng, d, 2, this.frozenHead)
+    this.rate = new HeadMap(rng, d, 1, this.frozenHead, () => 1, 0.1)
     // ω must find π for the sign parity of integer powers: start its bias in U(2.5, 3.8).
-    this.omega = new HeadMap(rng, d, 1, () => rng.uniform(2.5, 3.8), 0.1)
-    this.gate = new HeadMap(rng, d, PATH_COUNT, () => 0, 0.1)
+    this.omega = new HeadMap(rng, d, 1, this.frozenHead, () => rng.uniform(2.5, 3.8), 0.1)
+    this.gate = new HeadMap(rng, d, PATH_COUNT, this.frozenHead, () => 0, 0.1)
   }
 
   /**
@@ -204,15 +236,44 @@ export class ArithmeticBrain extends Module {
   }
 
   /**
+   * Learned discrete state of consolidation (BrainModel.consolidate): head rows whose
+   * level has ended (their unit parameters are read from the frozen copies and never
+   * trained again), whether the maps are frozen, whether the symbol attention has been
+   * trained (set by `noteSymbols`) and whether it is frozen.
+   */
+  readonly frozenHead: Uint8Array = new Uint8Array(heads.length)
+  consolidated = false
+  symbolsSeen = false
+  symbolsFrozen = false
+
+  /** Every head map (for freezing and state). */
+  units(): ReadonlyArray<HeadMap> {
+    return [this.affine, this.product, this.powers, this.signs, this.rate, this.omega, this.gate]
+  }
+
+  /**
    * After a level: freeze every unit's shared map, so that training the next level's
    * heads (through their own embedding rows, which reach any parameter vector since
-   * k ≤ d) cannot move the units of the heads learned before.
+   * k ≤ d) cannot move the units of the heads learned before; freeze the rows of every
+   * head learned so far (those with a locked unit), and the symbol attention once it
+   * has been trained. Heads new to the next level keep training freely.
    */
-  consolidated = false
-
   consolidate(): void {
-    this.consolidated = true
-    for (const unit of [this.affine, this.product, this.powers, this.signs, this.rate, this.omega, this.gate]) unit.freezeMap()
+    for (let h = 0; h < heads.length; h++)
+      if ((this.lockedPath[h] as number) >= 0 && this.frozenHead[h] === 0) {
+        for (const unit of this.units()) unit.copyRow(h)
+        this.frozenHead[h] = 1
+      }
+    this.applyFreezing(true, this.symbolsSeen)
+  }
+
+  /** Sets requiresGrad from the consolidation flags (also used when state is loaded). */
+  applyFreezing(maps: boolean, symbols: boolean): void {
+    this.consolidated = maps
+    for (const unit of this.units()) unit.freezeMap(maps)
+    this.symbolsFrozen = symbols
+    for (const p of [this.symbolEmbedding, this.query, ...this.unboundValue.parameters(), ...this.unboundScore.parameters()])
+      p.requiresGrad = !symbols
   }
 
   /** Locks the gate of every head row listed to its current argmax. */

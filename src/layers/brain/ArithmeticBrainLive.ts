@@ -38,11 +38,9 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       )
       const heads = features.levels.flatMap((l) => [...l.head])
       const warm = progress.fraction < WARMUP_FRACTION && unlockedHeads(heads).length > 0
-      if (!warm) {
-        const fresh = unlockedHeads(heads)
-        if (fresh.length > 0) net.lockGates(fresh)
-        return numericObjective(net.forward(features), targetsOf(numeric))
-      }
+      // No state changes here (shards of a step may run on copies of the model): gates are
+      // locked by prepareStep; a head still unlocked after the warm-up mixes its units.
+      if (!warm) return numericObjective(net.forward(features), targetsOf(numeric))
       const forward = net.forward(features, { teacherForcing: true })
       // Every node with a known value but the number leaves (whose value is their input).
       const numberLeaf = new Uint8Array(features.leafCount).fill(1)
@@ -60,8 +58,14 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       return warmupObjective(forward, rows, Float64Array.from(targets))
     },
     prepareStep: (batch, progress) => {
-      // After the warm-up, every head the step reads is locked before any shard runs
-      // (the objective would lock them too, but only for the heads of its own shard).
+      // Whether the symbol attention is being trained (consolidate freezes it only then).
+      if (!net.symbolsSeen)
+        for (const ex of batch)
+          if (ex.target._tag === "Number" && hasSymbol(ex.input.expr) && featurizable(ex.input)) {
+            net.symbolsSeen = true
+            break
+          }
+      // After the warm-up, every head the step reads is locked before any shard runs.
       if (progress.fraction < WARMUP_FRACTION) return
       const rows = new Set<number>()
       for (const ex of batch) if (ex.target._tag === "Number" && featurizable(ex.input)) headRowsOf(ex.input.expr, rows)
@@ -105,17 +109,35 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       return { before, after }
     },
     consolidate: () => net.consolidate(),
-    state: () => ({ lockedPath: [...net.lockedPath], consolidated: [net.consolidated ? 1 : 0] }),
+    state: () => ({
+      lockedPath: [...net.lockedPath],
+      consolidated: [net.consolidated ? 1 : 0],
+      frozenHead: [...net.frozenHead],
+      symbols: [net.symbolsSeen ? 1 : 0, net.symbolsFrozen ? 1 : 0]
+    }),
     loadState: (state) =>
       Effect.suspend(() => {
         const locked = state["lockedPath"]
         if (locked === undefined || locked.length !== net.lockedPath.length)
           return Effect.fail(new BrainError({ reason: "BadState", message: "lockedPath is missing or has the wrong length" }))
+        const frozen = state["frozenHead"] ?? new Array<number>(net.frozenHead.length).fill(0)
+        if (frozen.length !== net.frozenHead.length)
+          return Effect.fail(new BrainError({ reason: "BadState", message: "frozenHead has the wrong length" }))
         net.lockedPath.set(locked)
-        if (state["consolidated"]?.[0] === 1) net.consolidate()
+        // The frozen rows' values are parameters (loaded with the state dict); only the flags live here.
+        net.frozenHead.set(frozen)
+        const symbols = state["symbols"] ?? [0, 0]
+        net.symbolsSeen = symbols[0] === 1
+        net.applyFreezing(state["consolidated"]?.[0] === 1, symbols[1] === 1)
         return Effect.void
       })
   }
+}
+
+const hasSymbol = (e: Expr): boolean => {
+  if (e._tag === "Symbol") return true
+  if (e._tag !== "Op" && e._tag !== "Fn") return false
+  return e.args.some(hasSymbol)
 }
 
 export const make = (options: { readonly seed: number; readonly shape?: Readonly<Record<string, number>> }) =>
