@@ -9,8 +9,27 @@ import type { Expr } from "../../domain/Expr.js"
 import { gcd } from "../../domain/Expr.js"
 import { EngineError } from "../../services/Engine.js"
 
+/** 2^53: below it a bigint converts to a double exactly, and bit lengths need no counting. */
+const SAFE = 9007199254740992n
+const isSmall = (a: bigint): boolean => a < SAFE && a > -SAFE
+
+const smallGcd = (a: number, b: number): number => {
+  while (b !== 0) {
+    const t = a % b
+    a = b
+    b = t
+  }
+  return a
+}
+
 export class Q {
-  constructor(readonly n: bigint, readonly d: bigint) {}
+  // Declared, not defined: one hidden-class transition fewer per number built.
+  declare readonly n: bigint
+  declare readonly d: bigint
+  constructor(n: bigint, d: bigint) {
+    this.n = n
+    this.d = d
+  }
   static of(n: bigint, d: bigint = 1n): Q {
     if (d === 0n) throw divisionByZero()
     if (d < 0n) {
@@ -18,10 +37,19 @@ export class Q {
       d = -d
     }
     if (d !== 1n) {
-      const g = gcd(n, d)
-      if (g > 1n) {
-        n /= g
-        d /= g
+      if (isSmall(n) && d < SAFE) {
+        const g = smallGcd(Math.abs(Number(n)), Number(d))
+        if (g > 1) {
+          const big = BigInt(g)
+          n /= big
+          d /= big
+        }
+      } else {
+        const g = gcd(n, d)
+        if (g > 1n) {
+          n /= g
+          d /= g
+        }
       }
     }
     return new Q(n, d)
@@ -44,10 +72,6 @@ export const overflow = (message: string) => new EngineError({ reason: "Overflow
 const MAX_BITS = 1_000_000
 
 const bitLength = (a: bigint): number => (a === 0n ? 0 : (a < 0n ? -a : a).toString(2).length)
-
-/** 2^53: below it a bigint converts to a double exactly, and bit lengths need no counting. */
-const SAFE = 9007199254740992n
-const isSmall = (a: bigint): boolean => a < SAFE && a > -SAFE
 
 export const isExact = (x: Num): x is Q => x instanceof Q
 

@@ -173,7 +173,15 @@ const compareTerms = (a: SortedTerm, b: SortedTerm): number => {
   if (d !== 0) return d
   return compareKey(a.rest, b.rest)
 }
-const sortTerms = (terms: ReadonlyArray<Expr>): Array<Expr> => terms.map(sortedTerm).sort(compareTerms).map((t) => t.term)
+const sortTerms = (terms: ReadonlyArray<Expr>): Array<Expr> => {
+  if (terms.length === 2) {
+    // What Array.prototype.sort does with two elements: b moves first when (b, a) compares below 0.
+    const a = sortedTerm(terms[0] as Expr)
+    const b = sortedTerm(terms[1] as Expr)
+    return compareTerms(b, a) < 0 ? [b.term, a.term] : [a.term, b.term]
+  }
+  return terms.map(sortedTerm).sort(compareTerms).map((t) => t.term)
+}
 
 const scale = (c: Num, rest: Expr): Expr => {
   if (N.isZero(c)) return N.toExpr(c)
@@ -255,8 +263,21 @@ const compareFactors = (a: SortedFactor, b: SortedFactor): number => {
   if (r !== 0) return r
   return compareKey(a.base, b.base)
 }
-const sortFactors = (factors: ReadonlyArray<Expr>): Array<Expr> =>
-  factors.length === 1 ? [factors[0] as Expr] : factors.map(sortedFactor).sort(compareFactors).map((f) => f.factor)
+/** The factors in order, after `first` when given (the coefficient). */
+const sortFactors = (factors: ReadonlyArray<Expr>, first?: Expr): Array<Expr> => {
+  const n = factors.length
+  const out: Array<Expr> = []
+  if (first !== undefined) out.push(first)
+  if (n === 1) out.push(factors[0] as Expr)
+  else if (n === 2) {
+    // What Array.prototype.sort does with two elements: b moves first when (b, a) compares below 0.
+    const a = sortedFactor(factors[0] as Expr)
+    const b = sortedFactor(factors[1] as Expr)
+    if (compareFactors(b, a) < 0) out.push(b.factor, a.factor)
+    else out.push(a.factor, b.factor)
+  } else for (const f of factors.map(sortedFactor).sort(compareFactors)) out.push(f.factor)
+  return out
+}
 
 const makeProduct = (factors: ReadonlyArray<Expr>): Expr => {
   let coeff: Num = N.ONE
@@ -330,10 +351,8 @@ const makeProduct = (factors: ReadonlyArray<Expr>): Expr => {
     if (only._tag === "Op" && only.op === "+" && (unit || isExactSum(only)))
       return makeSum(only.args.map((t) => makeProduct([N.toExpr(coeff), t])))
   }
-  const sorted = sortFactors(out)
-  if (N.isOne(coeff) && N.isExact(coeff)) return sorted.length === 1 ? (sorted[0] as Expr) : mkOp("*", sorted)
-  sorted.unshift(N.toExpr(coeff))
-  return mkOp("*", sorted)
+  if (N.isOne(coeff) && N.isExact(coeff)) return out.length === 1 ? (out[0] as Expr) : mkOp("*", sortFactors(out))
+  return mkOp("*", sortFactors(out, N.toExpr(coeff)))
 }
 
 // ---- powers -------------------------------------------------------------------
@@ -538,9 +557,9 @@ const presentProduct = (e: Extract<Expr, { _tag: "Op" }>): Expr => {
   const negative = N.sign(coeff) < 0
   const mag = negative ? N.negate(coeff) : coeff
   const [numMag, denMag]: [Num, bigint] = N.isExact(mag) ? [new N.Q(mag.n, 1n), mag.d] : [mag, 1n]
-  const numParts = [...num]
-  if (!(N.isOne(numMag) && N.isExact(numMag)) || numParts.length === 0)
-    numParts.unshift(N.toExpr(negative ? N.negate(numMag) : numMag))
+  const numParts = !(N.isOne(numMag) && N.isExact(numMag)) || num.length === 0
+    ? [N.toExpr(negative ? N.negate(numMag) : numMag), ...num]
+    : num
   const product = numParts.length === 1 ? (numParts[0] as Expr) : mkOp("*", numParts)
   const numerator = negative && N.isOne(numMag) && N.isExact(numMag) && num.length > 0 ? mkOp("-", [product]) : product
   if (denMag !== 1n) den.unshift({ _tag: "Integer", value: denMag })
