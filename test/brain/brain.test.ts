@@ -27,10 +27,12 @@ describe("ArithmeticBrain", () => {
       ["(+ (* 1.5 2.0) (- 0.7 x))", [["x", 1.2]]],
       ["(/ (^ 1.3 2) 0.8)", []],
       ["(- (* 0.5 y) (/ 2.5 (+ x 1.1)))", [["x", 0.4], ["y", -1.7]]],
-      ["(* (- z) (^ 0.9 y))", [["y", 2], ["z", 1.3]]]
+      ["(* (- z) (^ 0.9 y))", [["y", 2], ["z", 1.3]]],
+      ["(+ (sin (* 0.5 x)) (tan 0.3))", [["x", 0.9]]],
+      ["(- (exp 0.4) (ln (sqrt 1.7)))", []]
     ] as const
     const batch = featurize(inputs.map(([text, bindings]) => ({ expr: Either.getOrThrow(parse(text)), bindings })))
-    const y = Float64Array.from([2.3, 2.1, -1.5, -1.05])
+    const y = Float64Array.from([2.3, 2.1, -1.5, -1.05, 0.8, 1.2])
     const net = new ArithmeticBrain(Rng.seeded(3), { embedding: 4 })
     const params = net.parameters()
     for (const objective of [

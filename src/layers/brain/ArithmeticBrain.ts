@@ -11,6 +11,10 @@
  *   product     (m₁a + 1 − m₁)(m₂b + 1 − m₂),  m = hardσ(·)       (NMU)
  *   power-prod  s · exp(p₁ ln|a| + p₂ ln|b|),  s from gated signs (division is p = (1, −1))
  *   exponent    (1 − nₐ(1 − cos ωb)) · exp(r · b · ln|a|)         (a^b with sign parity)
+ *   sine        A · sin(w a + c)                                  (units of one input)
+ *   exp         exp(w a + c)
+ *   log         w · ln|a| + c
+ *   ratio       A · sin(w₁a + c₁) / sin(w₂a + c₂)
  *   value = Σₖ gₖ pathₖ,  g = softmax(G e)
  *
  * Which unit an operator uses is learned; nothing maps a head to its operation.
@@ -22,10 +26,14 @@ import { Module } from "../../tensor/index.js"
 import type { FeaturizedBatch, HeightLevel } from "./featurize.js"
 import { heads, SYMBOL_ROWS } from "./vocabulary.js"
 
-export const PATHS = ["affine", "product", "power-product", "exponent"] as const
+export const PATHS = ["affine", "product", "power-product", "exponent", "sine", "exp", "log", "ratio"] as const
 export const PATH_COUNT = PATHS.length
-// The units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order.
-if (PATH_COUNT !== T.UNIT_COUNT) throw new Error(`ArithmeticBrain: ${PATH_COUNT} paths, T.arithmeticUnits has ${T.UNIT_COUNT}`)
+// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
+// the unary units (of the first child only) by generic tensor ops.
+const UNARY_START = T.UNIT_COUNT
+if (PATHS[UNARY_START] !== "sine") throw new Error(`ArithmeticBrain: T.arithmeticUnits has ${T.UNIT_COUNT} units`)
+/** Below this |denominator| the ratio unit divides by ±RATIO_FLOOR instead (a constant: no gradient). */
+const RATIO_FLOOR = 1e-3
 
 export interface ArithmeticBrainShape {
   /** Width of head and symbol embeddings. */
@@ -84,11 +92,18 @@ class HeadMap extends Module {
    */
   readonly frozen: Parameter
   readonly map: EmbeddingMap
+  /**
+   * The parameters of solved heads (`solvedRows`): a head whose unit was chosen by
+   * search with an exact fit on its data reads its parameters here, fixed (requiresGrad
+   * false), so that neither the first-order steps nor a shared map can blur them.
+   */
+  readonly fixed: Parameter
   constructor(
     rng: Rng,
     d: number,
     k: number,
     private readonly frozenRows: Uint8Array,
+    private readonly solvedRows: Uint8Array,
     biasInit: (i: number) => number = () => 0,
     scale = 1
   ) {
@@ -97,6 +112,8 @@ class HeadMap extends Module {
     this.map = new EmbeddingMap(rng, d, k, biasInit, scale)
     this.frozen = T.Parameter.zeros(heads.length, d)
     this.frozen.requiresGrad = false
+    this.fixed = T.Parameter.zeros(heads.length, k)
+    this.fixed.requiresGrad = false
   }
   /** The embedding table the forward pass reads: frozen rows from `frozen`, the others trainable. */
   rows(): Tensor {
@@ -111,7 +128,7 @@ class HeadMap extends Module {
     return any ? T.where(mask, this.frozen, this.embedding) : this.embedding
   }
   apply(headRows: ArrayLike<number>): Tensor {
-    return this.map.apply(T.gather(this.rows(), Array.from(headRows)))
+    return T.gather(this.table(), Array.from(headRows))
   }
   /** Stops training the shared map: from now on only the embedding rows (one per head) learn. */
   freezeMap(frozen = true): void {
@@ -125,7 +142,20 @@ class HeadMap extends Module {
   }
   /** The map of every head row [H, k]: a node's parameters are its head's row of this table. */
   table(): Tensor {
-    return this.map.apply(this.rows())
+    const mapped = this.map.apply(this.rows())
+    const k = mapped.cols
+    let any = false
+    const mask = new Uint8Array(this.solvedRows.length * k)
+    for (let h = 0; h < this.solvedRows.length; h++)
+      if (this.solvedRows[h] === 1) {
+        mask.fill(1, h * k, (h + 1) * k)
+        any = true
+      }
+    return any ? T.where(mask, this.fixed, mapped) : mapped
+  }
+  /** Writes head h's parameters into the fixed table (the caller then marks it solved). */
+  fixRow(h: number, values: ArrayLike<number>): void {
+    this.fixed.data.set(values, h * this.fixed.cols)
   }
 }
 
@@ -176,6 +206,30 @@ const oneHot = (path: ArrayLike<number>): Tensor => {
 const IDENTITY = oneHot(Array.from({ length: PATH_COUNT }, (_, k) => k))
 const gateTensor = (gates: Int32Array | Tensor): Tensor => (gates instanceof Int32Array ? oneHot(gates) : gates)
 
+const col = (q: Tensor, j: number): Tensor => T.sliceCols(q, j, j + 1)
+
+/** A · sin(w a + c) with the parameters in columns j, j+1, j+2 of q. */
+const sineOf = (a: Tensor, A: Tensor | undefined, w: Tensor, c: Tensor): Tensor => {
+  const s = T.sin(T.add(T.mul(w, a), c))
+  return A === undefined ? s : T.mul(A, s)
+}
+
+/**
+ * The unary units of a cell, of its first child a [n, 1], with each row's parameters
+ * q [n, 12] (the layout in `forward`): sine, exp, log, ratio as columns [n, 4].
+ */
+export const unaryUnits = (a: Tensor, q: Tensor): Tensor => {
+  const sine = sineOf(a, col(q, 0), col(q, 1), col(q, 2))
+  const exp = T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))
+  const log = T.add(T.mul(col(q, 5), T.log(T.clamp(T.abs(a), 1e-12, 1e300))), col(q, 6))
+  const numerator = sineOf(a, col(q, 7), col(q, 8), col(q, 9))
+  const denominator = sineOf(a, undefined, col(q, 10), col(q, 11))
+  const small = Array.from(denominator.data, (v) => (Math.abs(v) < RATIO_FLOOR ? 1 : 0))
+  const floor = T.column(Array.from(denominator.data, (v) => (v < 0 ? -RATIO_FLOOR : RATIO_FLOOR)))
+  const ratio = T.div(numerator, T.where(small, floor, denominator))
+  return T.concatCols([sine, exp, log, ratio])
+}
+
 export class ArithmeticBrain extends Module {
   readonly symbolEmbedding: Parameter
   readonly query: Parameter
@@ -188,6 +242,10 @@ export class ArithmeticBrain extends Module {
   readonly rate: HeadMap
   readonly omega: HeadMap
   readonly gate: HeadMap
+  readonly sine: HeadMap
+  readonly expo: HeadMap
+  readonly logarithm: HeadMap
+  readonly ratio: HeadMap
 
   /**
    * A learned discrete choice: the unit each head row uses once its gate is locked
@@ -202,14 +260,21 @@ export class ArithmeticBrain extends Module {
     this.query = T.init.normal(rng, d, d, 1 / Math.sqrt(d))
     this.unboundValue = new EmbeddingMap(rng, d, 1)
     this.unboundScore = new EmbeddingMap(rng, d, 1)
-    this.affine = new HeadMap(rng, d, 2, this.frozenHead)
-    this.product = new HeadMap(rng, d, 2, this.frozenHead)
-    this.powers = new HeadMap(rng, d, 2, this.frozenHead, () => 0, 0.5)
-    this.signs = new HeadMap(rng, d, 2, this.frozenHead)
-    this.rate = new HeadMap(rng, d, 1, this.frozenHead, () => 1, 0.1)
+    this.affine = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead)
+    this.product = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead)
+    this.powers = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead, () => 0, 0.5)
+    this.signs = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead)
+    this.rate = new HeadMap(rng, d, 1, this.frozenHead, this.solvedHead, () => 1, 0.1)
     // ω must find π for the sign parity of integer powers: start its bias in U(2.5, 3.8).
-    this.omega = new HeadMap(rng, d, 1, this.frozenHead, () => rng.uniform(2.5, 3.8), 0.1)
-    this.gate = new HeadMap(rng, d, PATH_COUNT, this.frozenHead, () => 0, 0.1)
+    this.omega = new HeadMap(rng, d, 1, this.frozenHead, this.solvedHead, () => rng.uniform(2.5, 3.8), 0.1)
+    this.gate = new HeadMap(rng, d, PATH_COUNT, this.frozenHead, this.solvedHead, () => 0, 0.1)
+    // Unary units: generic starting points (amplitude 1, frequency and phase at random).
+    const sineInit = [() => 1, () => rng.uniform(0.5, 2), () => rng.uniform(0, 2 * Math.PI)]
+    this.sine = new HeadMap(rng, d, 3, this.frozenHead, this.solvedHead, (i) => sineInit[i]!(), 0.1)
+    this.expo = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead, () => 0, 0.1)
+    this.logarithm = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead, (i) => (i === 0 ? 1 : 0), 0.1)
+    const ratioInit = [() => 1, () => rng.uniform(0.5, 2), () => rng.uniform(0, 2 * Math.PI), () => rng.uniform(0.5, 2), () => rng.uniform(0, 2 * Math.PI)]
+    this.ratio = new HeadMap(rng, d, 5, this.frozenHead, this.solvedHead, (i) => ratioInit[i]!(), 0.1)
   }
 
   /**
@@ -242,13 +307,15 @@ export class ArithmeticBrain extends Module {
    * trained (set by `noteSymbols`) and whether it is frozen.
    */
   readonly frozenHead: Uint8Array = new Uint8Array(heads.length)
+  /** Head rows whose parameters were fixed by an exact search fit (./search.ts). */
+  readonly solvedHead: Uint8Array = new Uint8Array(heads.length)
   consolidated = false
   symbolsSeen = false
   symbolsFrozen = false
 
   /** Every head map (for freezing and state). */
   units(): ReadonlyArray<HeadMap> {
-    return [this.affine, this.product, this.powers, this.signs, this.rate, this.omega, this.gate]
+    return [this.affine, this.product, this.powers, this.signs, this.rate, this.omega, this.gate, this.sine, this.expo, this.logarithm, this.ratio]
   }
 
   /**
@@ -346,6 +413,8 @@ export class ArithmeticBrain extends Module {
       this.rate.table(),
       this.omega.table()
     ])
+    // [H, 12] = A w c (sine) | w c (exp) | w c (log) | A w₁ c₁ w₂ c₂ (ratio)
+    const unary = T.concatCols([this.sine.table(), this.expo.table(), this.logarithm.table(), this.ratio.table()])
     let gateLogits: Tensor | undefined
     const gateTable = (): Tensor => (gateLogits ??= this.gate.table())
     // Per-level path values and gates [n, K], so that the roots' can be gathered.
@@ -355,7 +424,7 @@ export class ArithmeticBrain extends Module {
       const a = child(level.child0) // [n, 1]
       const b = child(level.child1) // [n, 1]
       // affine, product, power-product, exponent (the formulas in the header), fused in one op
-      const paths = T.arithmeticUnits(a, b, units, level.head) // [n, K]
+      const paths = T.concatCols([T.arithmeticUnits(a, b, units, level.head), unaryUnits(a, T.gather(unary, level.head))]) // [n, K]
       const gates = this.gates(level.head, gateTable) // [n, K]
       pathRows.push(paths)
       gateRows.push(gates)

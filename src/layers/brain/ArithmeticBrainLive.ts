@@ -11,6 +11,7 @@ import * as T from "../../tensor/index.js"
 import { Brain, BrainError, type BrainExample, type BrainModel } from "../../services/Brain.js"
 import { ArithmeticBrain } from "./ArithmeticBrain.js"
 import { canFeaturize, featurize, headRowsOf, type BrainInput } from "./featurize.js"
+import { chooseUnit, fixUnitParameters, setUnitParameters, teacherSamples } from "./search.js"
 import { isCorrectNumber, numericObjective, polishObjective, warmupObjective } from "./objective.js"
 
 export const WARMUP_FRACTION = 0.25
@@ -20,6 +21,38 @@ const targetsOf = (batch: ReadonlyArray<BrainExample>): Float64Array =>
 
 /** Whether this architecture has an input for every head of the expression. */
 const featurizable = (input: BrainInput): boolean => canFeaturize(input.expr)
+
+/** Fewer one-operator samples than this in a step: a head's choice waits (until half the schedule). */
+export const MIN_SEARCH_SAMPLES = 8
+
+/**
+ * Locks each fresh head to the unit found by search on the step's one-operator data
+ * (./search.ts), setting the head's parameters of that unit; a head with too few
+ * samples waits for a later step, and without per-node targets the gate's argmax is used.
+ */
+const lockBySearch = (net: ArithmeticBrain, batch: ReadonlyArray<BrainExample>, fresh: ReadonlyArray<number>, fraction: number) => {
+  const wanted = new Set(fresh)
+  const examples = batch.filter(
+    (ex) => ex.target._tag === "Number" && ex.subtreeValues !== undefined && featurizable(ex.input) && [...headRowsOf(ex.input.expr)].some((h) => wanted.has(h))
+  )
+  const samples =
+    examples.length === 0
+      ? new Map()
+      : teacherSamples(featurize(examples.map((ex) => ex.input), examples.map((ex) => ex.subtreeValues)), wanted)
+  const byArgmax: Array<number> = []
+  for (const h of fresh) {
+    const s = samples.get(h)
+    const n = s?.y.length ?? 0
+    if (n >= MIN_SEARCH_SAMPLES || (n > 0 && fraction >= 0.5)) {
+      const choice = chooseUnit(net, h, s!)
+      // An exact fit on enough data is kept as it is; otherwise training goes on from it.
+      if (choice.hits === 1 && choice.samples >= MIN_SEARCH_SAMPLES) fixUnitParameters(net, h, choice.unit, choice.parameters)
+      else T.noGrad(() => setUnitParameters(net, h, choice.unit, choice.parameters))
+      net.lockedPath[h] = choice.unit
+    } else if (examples.length === 0 || fraction >= 0.5) byArgmax.push(h)
+  }
+  if (byArgmax.length > 0) net.lockGates(byArgmax)
+}
 
 export const makeModel = (net: ArithmeticBrain): BrainModel => {
   const unlockedHeads = (rows: Iterable<number>) => [...new Set(rows)].filter((h) => (net.lockedPath[h] as number) < 0)
@@ -70,7 +103,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       const rows = new Set<number>()
       for (const ex of batch) if (ex.target._tag === "Number" && featurizable(ex.input)) headRowsOf(ex.input.expr, rows)
       const fresh = unlockedHeads(rows)
-      if (fresh.length > 0) net.lockGates(fresh)
+      if (fresh.length > 0) lockBySearch(net, batch, fresh, progress.fraction)
     },
     predict: (inputs: ReadonlyArray<BrainInput>) =>
       T.noGrad(() => {
@@ -113,6 +146,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       lockedPath: [...net.lockedPath],
       consolidated: [net.consolidated ? 1 : 0],
       frozenHead: [...net.frozenHead],
+      solvedHead: [...net.solvedHead],
       symbols: [net.symbolsSeen ? 1 : 0, net.symbolsFrozen ? 1 : 0]
     }),
     loadState: (state) =>
@@ -126,6 +160,10 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         net.lockedPath.set(locked)
         // The frozen rows' values are parameters (loaded with the state dict); only the flags live here.
         net.frozenHead.set(frozen)
+        const solved = state["solvedHead"] ?? new Array<number>(net.solvedHead.length).fill(0)
+        if (solved.length !== net.solvedHead.length)
+          return Effect.fail(new BrainError({ reason: "BadState", message: "solvedHead has the wrong length" }))
+        net.solvedHead.set(solved)
         const symbols = state["symbols"] ?? [0, 0]
         net.symbolsSeen = symbols[0] === 1
         net.applyFreezing(state["consolidated"]?.[0] === 1, symbols[1] === 1)
