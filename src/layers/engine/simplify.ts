@@ -137,6 +137,17 @@ const splitCoefficient = (t: Expr): [Num, Expr] => {
   return [N.ONE, t]
 }
 
+/** The numeric coefficient of a normal-form term (splitCoefficient's first half, without building the rest). */
+const coefficientOf = (t: Expr): Num => {
+  const n = numOf(t)
+  if (n !== undefined) return n
+  if (t._tag === "Op" && t.op === "*") {
+    const c = numOf(t.args[0] as Expr)
+    if (c !== undefined) return c
+  }
+  return N.ONE
+}
+
 /** Polynomial degree used to order terms: x^3 before x before constants. */
 const degree = (e: Expr): number => {
   switch (e._tag) {
@@ -220,7 +231,7 @@ const makeSum = (terms: ReadonlyArray<Expr>): Expr => {
 }
 
 const isExactSum = (sum: Extract<Expr, { _tag: "Op" }>): boolean =>
-  sum.args.every((t) => N.isExact(splitCoefficient(t)[0]))
+  sum.args.every((t) => N.isExact(coefficientOf(t)))
 
 /**
  * A sum as c·S with S's leading coefficient 1, so that (−x − 1)⁻¹ and −(x + 1)⁻¹ reach
@@ -229,7 +240,7 @@ const isExactSum = (sum: Extract<Expr, { _tag: "Op" }>): boolean =>
  */
 const extractContent = (sum: Expr): [Num, Expr] | undefined => {
   if (sum._tag !== "Op" || sum.op !== "+") return undefined
-  const [lead] = splitCoefficient(sum.args[0] as Expr)
+  const lead = coefficientOf(sum.args[0] as Expr)
   const c: Num = isExactSum(sum) ? lead : N.sign(lead) < 0 ? new N.Q(-1n, 1n) : N.ONE
   if (N.isOne(c) && N.isExact(c)) return undefined
   const inv = N.reciprocal(c)
@@ -420,7 +431,7 @@ const piMultiple = (e: Expr): bigint | undefined => {
 
 /** A negative numeric coefficient, so that sin(−u) = −sin(u) and cos(−u) = cos(u). */
 const negativeCoefficient = (e: Expr): boolean => {
-  const [c] = splitCoefficient(e)
+  const c = coefficientOf(e)
   return N.sign(c) < 0 && numOf(e) === undefined
 }
 const negateNormal = (e: Expr): Expr => makeProduct([MINUS_ONE, e])
@@ -577,8 +588,8 @@ export const present = (e: Expr): Expr => {
       const pos: Array<Expr> = []
       const negs: Array<Expr> = []
       for (const t of e.args) {
-        const [c, rest] = splitCoefficient(t)
-        if (N.sign(c) < 0) negs.push(present(scale(N.negate(c), rest)))
+        const c = coefficientOf(t)
+        if (N.sign(c) < 0) negs.push(present(scale(N.negate(c), splitCoefficient(t)[1])))
         else pos.push(present(t))
       }
       if (negs.length === 0) return mkOp("+", pos)
