@@ -12,18 +12,26 @@ const dx = (text: string) => print(derive(Either.getOrThrow(parse(text)), "x"))
 
 /**
  * Richardson-extrapolated central difference, or undefined where f is not smooth on
- * the stencil: one-sided differences must agree (no kink such as |x| at 0, no pole)
- * and the two step sizes must agree (the truncation error is small).
+ * the stencil: one-sided differences must agree (no kink such as |x| at 0, no pole),
+ * the two step sizes must agree (the truncation error is small), and the estimate
+ * must have converged: the extrapolations from h and from h/2 agree (near a point
+ * where a higher derivative blows up, such as x^(3/2) beside 0, they do not).
  */
 const numericDerivative = (f: (x: number) => number, x: number): number | undefined => {
   const h = 1e-4
   const [fm, f0, fp] = [f(x - h), f(x), f(x + h)]
   const d1 = (fp - fm) / (2 * h)
   const d2 = (f(x + h / 2) - f(x - h / 2)) / h
-  if (![fm, f0, fp, d1, d2].every(Number.isFinite)) return undefined
+  const d4 = (f(x + h / 4) - f(x - h / 4)) / (h / 2)
+  if (![fm, f0, fp, d1, d2, d4].every(Number.isFinite)) return undefined
   if (Math.abs((fp - f0) / h - (f0 - fm) / h) > 1e-2 * Math.max(1, Math.abs(d2))) return undefined
   if (Math.abs(d1 - d2) > 1e-3 * Math.max(1, Math.abs(d2))) return undefined
-  return (4 * d2 - d1) / 3
+  const coarse = (4 * d2 - d1) / 3
+  const fine = (4 * d4 - d2) / 3
+  // Rounding of f's values divided by h/2 bounds how well the two can agree.
+  const rounding = (40 * Number.EPSILON * Math.max(1, Math.abs(f0))) / h
+  if (Math.abs(coarse - fine) > 1e-6 * Math.max(1, Math.abs(fine)) + rounding) return undefined
+  return fine
 }
 
 describe("derive", () => {
