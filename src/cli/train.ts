@@ -31,7 +31,7 @@ const options = {
   lr: Options.float("lr").pipe(Options.withDescription("[training] learning_rate (peak of the cosine schedule)"), Options.optional),
   optimizer: Options.choice("optimizer", ["sgd", "adam", "adamw"]).pipe(Options.withDescription("[optimizer] type"), Options.optional),
   resume: Options.text("resume").pipe(Options.withDescription("Continue from this checkpoint (latest.bin, epoch_E_level_L.bin)."), Options.optional),
-  threads: Options.integer("threads").pipe(Options.withDescription("[hardware] num_threads (data generation); 0 = every core"), Options.optional),
+  threads: Options.integer("threads").pipe(Options.withDescription("[hardware] num_threads (data generation and data-parallel batches); 0 = every core"), Options.optional),
   seed: Options.integer("seed").pipe(Options.withDescription("[training] seed"), Options.optional)
 }
 

@@ -164,6 +164,11 @@ export const HardwareSection = section("hardware", {
   /** Worker threads; 0 = every core. */
   num_threads: withDefault(integerAtLeast(0), 0),
   parallel_batches: withDefault(boolean, true),
+  /**
+   * (extension) With parallel_batches, every batch is cut into this many shards whose
+   * gradients are summed in a fixed order: the weights depend on it, not on num_threads.
+   */
+  batch_shards: withDefault(integerAtLeast(1), 2),
   /** Seed's "Memory Optimization": keep one level's data in memory at a time. */
   stream_data: withDefault(boolean, false)
 })

@@ -5,6 +5,7 @@ import { checkpointOf } from "../../src/layers/storage/checkpoint.js"
 import { storageLayers } from "../../src/layers/storage/index.js"
 import { Brain } from "../../src/services/Brain.js"
 import { Storage } from "../../src/services/Storage.js"
+import { spawn } from "node:child_process"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -78,4 +79,34 @@ describe("grapheme train", () => {
       assert.notStrictEqual(r.code, 0)
       assert.match(r.stderr, /broken\.bin: /)
     }))
+
+  it("Ctrl-C (SIGINT) stops at a batch boundary, writes latest.bin and exits cleanly, with the worker pool running", async () => {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), "grapheme-sigint-"))
+    const file = path.join(own, "train_config.toml")
+    fs.writeFileSync(
+      file,
+      ["[training]", "epochs_per_level = 50", "batch_size = 16", "[curriculum]", "end_level = 1", "[paths]", 'train_data = "data"', 'output_dir = "ck"'].join("\n")
+    )
+    const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../../bin/grapheme.js")
+    const child = spawn(process.execPath, [bin, "train", "--config", file, "--threads", "2"], { stdio: ["ignore", "pipe", "pipe"] })
+    let stdout = ""
+    let stderr = ""
+    child.stderr.on("data", (d: Buffer) => void (stderr += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString()
+        if (/Batch 100\/\d+/.test(stdout)) resolve()
+      })
+      void exited.then(() => reject(new Error(`train exited before the first batches: ${stderr}`)))
+    })
+    child.kill("SIGINT")
+    const code = await exited
+    assert.strictEqual(code, 0, stderr)
+    assert.match(stdout, /^\[Level 1\] Interrupted in epoch \d+ after batch \d+\/\d+; latest\.bin continues from there$/m)
+    assert.match(stdout, /interrupted; resume with --resume/)
+    assert.match(stdout, /Data-parallel steps: 2 shards per batch on 2 threads/)
+    assert.isTrue(fs.existsSync(path.join(own, "ck/latest.bin")))
+    assert.isFalse(fs.existsSync(path.join(own, "ck/final.bin")))
+  }, 300_000)
 })

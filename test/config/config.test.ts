@@ -103,7 +103,7 @@ describe("train_config.toml", () => {
     )
     assert.strictEqual(
       fail("[hardware]\ngpu = true\n", "exp/a.toml").message,
-      "exp/a.toml: [hardware] gpu: unknown key (known: num_threads, parallel_batches, stream_data)"
+      "exp/a.toml: [hardware] gpu: unknown key (known: num_threads, parallel_batches, batch_shards, stream_data)"
     )
     assert.strictEqual(
       fail("[trainig]\nbatch_size = 64\n").message,

@@ -31,6 +31,7 @@ const settings: TrainerSettings = {
   polishSample: 200,
   logEvery: 5,
   validationLimit: 100,
+  replayLimit: Number.POSITIVE_INFINITY,
   costs: defaultGedCosts
 }
 
@@ -95,6 +96,30 @@ describe("runCurriculum", () => {
     Effect.runSync(opt.loadState(saved.optimizer))
     Effect.runSync(runCurriculum(resumed, opt, oneEpoch, memoryIo().io, saved.position))
 
+    const a = straight.module.stateDict()
+    const b = resumed.module.stateDict()
+    for (const key of Object.keys(a)) expect(Array.from(b[key]!)).toEqual(Array.from(a[key]!))
+  })
+
+  it("an interrupt inside an epoch (Ctrl-C) resumes from the next batch: the weights equal a straight run's", () => {
+    const twoEpochs: TrainerSettings = { ...settings, endLevel: 1, epochsPerLevel: 2, advanceThreshold: 1.01 }
+    const straight = brain(1)
+    Effect.runSync(runCurriculum(straight, optimizerFor(straight, "adam"), twoEpochs, memoryIo().io))
+
+    const first = brain(1)
+    const interrupted = memoryIo(90) // epoch 2, batch 19 of 72
+    const summary = Effect.runSync(runCurriculum(first, optimizerFor(first, "adam"), twoEpochs, interrupted.io))
+    expect(summary.interrupted).toBe(true)
+    expect(interrupted.lines).toContain("[Level 1] Interrupted in epoch 2 after batch 18/72; latest.bin continues from there")
+    const saved = interrupted.checkpoints.get("latest.bin")!
+    expect(saved.position).toMatchObject({ epoch: 1, partial: { batches: 18 } })
+
+    const resumed = brain(99)
+    resumed.module.loadStateDict(saved.parameters)
+    Effect.runSync(resumed.loadState(saved.brainState))
+    const opt = optimizerFor(resumed, "adam")
+    Effect.runSync(opt.loadState(saved.optimizer))
+    Effect.runSync(runCurriculum(resumed, opt, twoEpochs, memoryIo().io, saved.position))
     const a = straight.module.stateDict()
     const b = resumed.module.stateDict()
     for (const key of Object.keys(a)) expect(Array.from(b[key]!)).toEqual(Array.from(a[key]!))

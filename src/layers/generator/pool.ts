@@ -11,14 +11,10 @@
 import * as Worker from "@effect/platform/Worker"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import { Context, Data, Duration, Effect, Layer } from "effect"
-import * as fs from "node:fs"
-import { createRequire } from "node:module"
 import * as os from "node:os"
-import { pathToFileURL } from "node:url"
-import * as WT from "node:worker_threads"
 import type { CurriculumLevel } from "../../plugins/Level.js"
 import { builtinRegistry } from "../../plugins/registry.js"
-import { bundledWorker } from "./bundle.js"
+import { entryBeside, workerSpawner } from "../workers/spawn.js"
 import type { ChunkRequest, ChunkResult, ValidateResult, WorkerFailure, WorkerRequest, WorkerResponse } from "./protocol.js"
 import { runChunk, runValidate } from "./work.js"
 
@@ -64,31 +60,7 @@ export const inProcess: Layer.Layer<ChunkExecutor> = Layer.succeed(
 export const resolveThreads = (threads: number): number =>
   threads <= 0 ? Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) : threads
 
-/**
- * Starts the worker entry. Under TypeScript (tsx, vitest) the worker cannot load a .ts
- * entry through execArgv on Node 20, so it starts from a snippet that registers tsx and
- * then imports the entry; from compiled JavaScript it imports the entry directly.
- */
-const isTs = import.meta.url.endsWith(".ts")
-const entryUrl = new URL(`./worker.${isTs ? "ts" : "js"}`, import.meta.url).href
-
-/** A spawner: the bundled entry when there is one (tsx registered lazily, for TypeScript plugins), else the entry itself. */
-const spawner = (bundle: string | undefined) => {
-  const tsx = isTs ? tsxApi() : undefined
-  if (bundle !== undefined) return () => new WT.Worker(bundle, { workerData: { tsxApi: tsx } })
-  const snippet =
-    tsx === undefined
-      ? `import(${JSON.stringify(entryUrl)})`
-      : `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entryUrl)}) })`
-  return () => new WT.Worker(snippet, { eval: true })
-}
-
-/** tsx's ESM API as a file URL (import.meta.resolve is missing under vitest; require.resolve gives the .cjs twin). */
-const tsxApi = (): string => {
-  const cjs = createRequire(import.meta.url).resolve("tsx/esm/api")
-  const mjs = cjs.replace(/\.cjs$/, ".mjs")
-  return pathToFileURL(fs.existsSync(mjs) ? mjs : cjs).href
-}
+const entryUrl = entryBeside(import.meta.url, "worker")
 
 const isBuiltin = (level: CurriculumLevel): boolean => builtinRegistry.get(level.level) === level
 
@@ -136,9 +108,9 @@ export const workerPool = (threads: number): Layer.Layer<ChunkExecutor, Executor
   return Layer.scoped(
     ChunkExecutor,
     Effect.gen(function* () {
-      const bundle = yield* Effect.promise(() => bundledWorker(entryUrl).catch(() => undefined))
+      const spawn = yield* Effect.promise(() => workerSpawner(entryUrl))
       const pool = yield* Worker.makePool<WorkerRequest, WorkerResponse, WorkerFailure>({ size: workers, concurrency: QUEUE_PER_WORKER }).pipe(
-        Effect.provide(NodeWorker.layer(spawner(bundle))),
+        Effect.provide(NodeWorker.layer(() => spawn())),
         Effect.mapError(failed("cannot start the worker pool"))
       )
       const exec = <A extends WorkerResponse>(request: WorkerRequest, what: string) =>

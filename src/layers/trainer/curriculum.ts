@@ -17,6 +17,7 @@ import type { BrainModel, BrainState } from "../../services/Brain.js"
 import type { OptimizerInstance, OptimizerState } from "../../services/Optimizer.js"
 import { isCorrect } from "../grading.js"
 import type { LabelledExample } from "./examples.js"
+import { plainSteps, type StepRunner } from "./parallel/StepRunner.js"
 import { cosineRate, decide, epochBatches, type LevelDecision } from "./schedule.js"
 
 export interface TrainerSettings {
@@ -41,6 +42,12 @@ export interface TrainerSettings {
   readonly logEvery: number
   /** Validation examples per level (the first N of the val split). */
   readonly validationLimit: number
+  /**
+   * Training examples kept of each finished level for replay (a seeded random sample;
+   * Infinity = all). Bounds memory with stream_data: a finished level keeps only this
+   * sample and its validation examples.
+   */
+  readonly replayLimit: number
   readonly costs: GedCosts
 }
 
@@ -60,6 +67,12 @@ export interface Position {
   /** Final validation accuracy of every finished level. */
   readonly finished: Readonly<Record<string, number>>
   readonly done: boolean
+  /**
+   * Set when training stopped inside an epoch (Ctrl-C): the batches of epoch `epoch + 1`
+   * already done (`rng` still makes that epoch's batches) and their summed loss, so that
+   * a resumed run continues with the next batch, as if it had never stopped.
+   */
+  readonly partial?: { readonly batches: number; readonly lossSum: number } | undefined
 }
 
 export interface Snapshot {
@@ -139,6 +152,18 @@ export const meanGed = (model: BrainModel, examples: ReadonlyArray<LabelledExamp
   return total / examples.length
 }
 
+/** A finished level's replay sample (seeded by the level, so a resumed run keeps the same) and validation examples. */
+const reduced = (splits: LevelSplits, level: number, settings: TrainerSettings): LevelSplits => {
+  const val = splits.val.slice(0, settings.validationLimit)
+  if (splits.train.length <= settings.replayLimit) return { train: splits.train, val }
+  const order = Rng.seeded(settings.seed, 0x4e9 + level).shuffle(splits.train.map((_, i) => i))
+  return { train: order.slice(0, settings.replayLimit).map((i) => splits.train[i] as LabelledExample), val }
+}
+
+/** A step's failure (e.g. a worker thread's) as a TrainerError with its message. */
+const stepAttempt = <A>(f: () => A) =>
+  Effect.try({ try: f, catch: (e) => new TrainerError(e instanceof Error ? e.message : String(e)) })
+
 export const initialPosition = (settings: TrainerSettings): Position => ({
   level: settings.startLevel,
   epoch: 0,
@@ -154,18 +179,21 @@ export const runCurriculum = (
   optimizer: OptimizerInstance,
   settings: TrainerSettings,
   io: TrainerIo,
-  start: Position = initialPosition(settings)
+  start: Position = initialPosition(settings),
+  steps: StepRunner = plainSteps(model)
 ): Effect.Effect<TrainingSummary, TrainerError> =>
   Effect.gen(function* () {
     const results: Array<LevelResult> = []
     const loaded = new Map<number, LevelSplits>()
-    const splitsOf = (level: number) =>
+    /** A level's splits; a finished level (below `current`) reduced to its replay sample and validation examples. */
+    const splitsOf = (level: number, current: number) =>
       Effect.gen(function* () {
         const cached = loaded.get(level)
-        if (cached !== undefined) return cached
-        const splits = yield* io.load(level)
-        loaded.set(level, splits)
-        return splits
+        if (cached !== undefined && (level === current || cached.train.length <= settings.replayLimit)) return cached
+        const splits = cached ?? (yield* io.load(level))
+        const kept = level === current ? splits : reduced(splits, level, settings)
+        loaded.set(level, kept)
+        return kept
       })
     let position = start
     const snapshot = (metrics: Record<string, number>): Snapshot => ({
@@ -177,11 +205,13 @@ export const runCurriculum = (
     })
 
     for (let level = position.level; level <= settings.endLevel && !position.done; level++) {
-      const { train, val } = yield* splitsOf(level)
+      const { train, val } = yield* splitsOf(level, level)
       if (train.length === 0) return yield* Effect.fail(new TrainerError(`level ${level}: the training split is empty`))
       const replayPool: Array<LabelledExample> = []
-      for (let earlier = settings.startLevel; earlier < level; earlier++) replayPool.push(...(yield* splitsOf(earlier)).train)
+      for (let earlier = settings.startLevel; earlier < level; earlier++) replayPool.push(...(yield* splitsOf(earlier, level)).train)
       const validation = val.slice(0, settings.validationLimit)
+      // A batch's indices point into the training split, then the replay pool.
+      yield* stepAttempt(() => steps.setExamples([...train, ...replayPool]))
       const rng = Rng.fromState(position.rng)
       const batchesPerEpoch = epochBatches(Rng.fromState(position.rng), train.length, replayPool.length, settings.batchSize, settings.replayFraction).length
       const totalSteps = settings.epochsPerLevel * batchesPerEpoch
@@ -195,9 +225,12 @@ export const runCurriculum = (
         yield* io.log(`[Level ${level}] Epoch ${epoch}/${settings.epochsPerLevel}`)
         const batches = epochBatches(rng, train.length, replayPool.length, settings.batchSize, settings.replayFraction)
         const started = performance.now()
-        let lossSum = 0
+        const resumed = position.partial
+        position = { ...position, partial: undefined }
+        let lossSum = resumed?.lossSum ?? 0
         let seen = 0
-        for (let b = 0; b < batches.length; b++) {
+        let b = resumed?.batches ?? 0
+        for (; b < batches.length; b++) {
           if (io.interrupted()) {
             outcome = "Interrupted"
             break
@@ -205,13 +238,13 @@ export const runCurriculum = (
           const step = (epoch - 1) * batchesPerEpoch + b
           const { current, replay } = batches[b] as (typeof batches)[number]
           const batch = [...current.map((i) => train[i] as LabelledExample), ...replay.map((i) => replayPool[i] as LabelledExample)]
+          const indices = [...current, ...replay.map((i) => train.length + i)]
+          const progress = { fraction: step / totalSteps }
           optimizer.setLearningRate(cosineRate(step, totalSteps, settings.learningRate, settings.minLearningRate))
           optimizer.zeroGrad()
-          model.prepareStep?.(batch, { fraction: step / totalSteps })
-          const loss = model.objective(batch, { fraction: step / totalSteps })
-          loss.backward()
+          model.prepareStep?.(batch, progress)
+          const value = yield* stepAttempt(() => steps.step(indices, batch, progress))
           optimizer.step()
-          const value = loss.item()
           lossSum += value
           seen += batch.length
           const last = b === batches.length - 1
@@ -233,8 +266,8 @@ export const runCurriculum = (
           if (b % 16 === 15) yield* Effect.yieldNow()
         }
         if (outcome === "Interrupted") {
-          // The epoch is incomplete: the checkpoint resumes at its start.
-          yield* io.log(`[Level ${level}] Interrupted during epoch ${epoch}; checkpoint written`)
+          position = { ...position, partial: { batches: b, lossSum } }
+          yield* io.log(`[Level ${level}] Interrupted in epoch ${epoch} after batch ${b}/${batches.length}; latest.bin continues from there`)
           yield* io.checkpoint(["latest.bin"], snapshot({}))
           results.push({ level, epochs: epoch - 1, accuracy: best, outcome })
           return { levels: results, interrupted: true, position }
@@ -255,7 +288,7 @@ export const runCurriculum = (
         yield* io.log(`  Epoch complete: avg_loss=${fmt(meanLoss)}, GED=${fmt(epochGed)}, accuracy=${accuracy.toFixed(4)}`)
         const earlier: Record<string, number> = {}
         for (let prev = settings.startLevel; prev < level; prev++)
-          earlier[String(prev)] = accuracyOf(model, (yield* splitsOf(prev)).val.slice(0, settings.validationLimit))
+          earlier[String(prev)] = accuracyOf(model, (yield* splitsOf(prev, level)).val.slice(0, settings.validationLimit))
         if (level > settings.startLevel)
           yield* io.log(`  Validation: ${Object.entries(earlier).map(([l, a]) => `level ${l} accuracy=${a.toFixed(4)}`).join(", ")}`)
         yield* io.metrics({

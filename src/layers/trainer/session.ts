@@ -5,6 +5,7 @@
  * the test split beside an untrained control.
  */
 import * as path from "node:path"
+import * as os from "node:os"
 import { Chunk, Effect, Stream } from "effect"
 import type { TrainConfig } from "../../domain/Config.js"
 import type { Example } from "../../domain/Example.js"
@@ -14,6 +15,8 @@ import { Optimizer } from "../../services/Optimizer.js"
 import { Storage, type StorageError } from "../../services/Storage.js"
 import { checkpointOf, expectedOf } from "../storage/checkpoint.js"
 import { labelled, type LabelledExample } from "./examples.js"
+import { plainSteps, shardedSteps, type StepRunner } from "./parallel/StepRunner.js"
+import { workerSteps } from "./parallel/workerSteps.js"
 import {
   accuracyOf,
   initialPosition,
@@ -68,6 +71,7 @@ export const settingsOf = (config: TrainConfig): TrainerSettings => ({
   polishSample: 4096,
   logEvery: 100,
   validationLimit: 2000,
+  replayLimit: config.hardware.stream_data ? 20_000 : Number.POSITIVE_INFINITY,
   costs: {
     nodeInsertion: config.loss.node_insertion_cost,
     nodeDeletion: config.loss.node_deletion_cost,
@@ -85,8 +89,31 @@ const readSplit = (dataDir: string, level: number, split: "train" | "val" | "tes
     return Chunk.toReadonlyArray(lines).map((l) => labelled(l.example as Example, { subtrees }))
   })
 
-export const trainSession = (config: TrainConfig, options: SessionOptions = {}) =>
+/** `num_threads = 0` means every core. */
+export const trainingThreads = (numThreads: number): number =>
+  numThreads > 0 ? numThreads : Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length)
+
+/**
+ * How steps are computed (SPEC §5 [hardware]): the whole batch at once without
+ * parallel_batches; else `batch_shards` shards summed in order, on up to that many
+ * threads (more threads than shards would idle). A brain the workers cannot rebuild
+ * (a custom Brain layer) computes the same shards on this thread.
+ */
+const stepRunnerOf = (model: BrainModel, config: TrainConfig, log: (line: string) => Effect.Effect<void, TrainerError>) =>
   Effect.gen(function* () {
+    const { parallel_batches, batch_shards, num_threads } = config.hardware
+    if (!parallel_batches) return plainSteps(model)
+    const threads = Math.min(trainingThreads(num_threads), batch_shards)
+    if (threads === 1) return shardedSteps(model, batch_shards)
+    return yield* workerSteps(model, { threads, shards: batch_shards, maxBatch: config.training.batch_size, seed: config.training.seed }).pipe(
+      Effect.catchAll((e) =>
+        Effect.as(log(`Data-parallel steps unavailable (${e.message}); computing the ${batch_shards} shards on one thread`), shardedSteps(model, batch_shards))
+      )
+    )
+  })
+
+export const trainSession = (config: TrainConfig, options: SessionOptions = {}) =>
+  Effect.scoped(Effect.gen(function* () {
     const started = performance.now()
     const storage = yield* Storage
     const brainService = yield* Brain
@@ -116,6 +143,8 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
         Effect.sync(() => options.echo?.(line)),
         storage.appendLog(config.paths.log_file, line).pipe(Effect.mapError(toTrainerError))
       )
+    const steps: StepRunner = yield* stepRunnerOf(model, config, log)
+    if (steps.threads > 1) yield* log(`Data-parallel steps: ${steps.shards} shards per batch on ${steps.threads} threads`)
     const cache = new Map<number, { train: ReadonlyArray<LabelledExample>; val: ReadonlyArray<LabelledExample> }>()
     const summary = yield* runCurriculum(model, optimizer, settings, {
       load: (level) =>
@@ -152,7 +181,7 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
         ),
       progress: (p) => options.onProgress?.(p),
       interrupted: () => options.stop?.value === true
-    }, start)
+    }, start, steps)
     // The final table: the model's own answers on the held-out test split, beside an untrained brain.
     const control = yield* brainService.make({ seed: settings.seed + 1 })
     const table: Array<LevelReport> = []
@@ -169,7 +198,7 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
       })
     }
     return { summary, table, seconds: (performance.now() - started) / 1000 } satisfies SessionResult
-  })
+  }))
 
 export const formatTable = (result: SessionResult): string => {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(8)

@@ -1,0 +1,72 @@
+/**
+ * Worker-thread entry of data-parallel training: a copy of the default brain that
+ * computes its share of each step's shards (see ./protocol.ts). The loop blocks in
+ * Atomics.wait between steps; it never runs the event loop, so messages are read
+ * synchronously from its port.
+ */
+import * as Effect from "effect/Effect"
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads"
+import type { BrainExample } from "../../../services/Brain.js"
+import { make } from "../../brain/ArithmeticBrainLive.js"
+import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
+import { layoutOf, readParameters, shardGradient, shardPositions } from "./shards.js"
+
+const setup = (workerData as { setup: WorkerSetup }).setup
+const port = (workerData as { port: MessagePort }).port
+/** Start-up news go to the parent's 'message' event; a step's failure to the port read after each step. */
+const announce = (message: FromWorker) => parentPort?.postMessage(message)
+const send = (message: FromWorker) => port.postMessage(message)
+
+const run = () => {
+  const model = Effect.runSync(make({ seed: setup.brain.seed, shape: setup.brain.shape }))
+  if (model.kind !== setup.brain.kind) throw new Error(`the worker's brain is "${model.kind}", the trainer's "${setup.brain.kind}"`)
+  const layout = layoutOf(model.module.parameters())
+  const control = new Int32Array(setup.control, 0, CONTROL_SLOTS)
+  const shared = new Float64Array(setup.parameters)
+  const values = shared.subarray(1, 1 + layout.total)
+  const indices = new Int32Array(setup.indices)
+  const gradients = new Float64Array(setup.gradients)
+  const reached = new Uint8Array(setup.reached)
+  const losses = new Float64Array(setup.losses)
+  const count = layout.parameters.length
+  let examples: ReadonlyArray<BrainExample> = []
+  let seen = Atomics.load(control, GENERATION)
+  announce({ _tag: "Ready" })
+  for (;;) {
+    waitWhile(control, GENERATION, seen, SPINS, Infinity)
+    seen = Atomics.load(control, GENERATION)
+    try {
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        const message = m.message as ToWorker
+        if (message._tag === "Examples") examples = message.examples
+        else Effect.runSync(model.loadState(message.state))
+      }
+      if (Atomics.load(control, STOP) === 1) return
+      readParameters(layout, values)
+      const progress = { fraction: shared[0] as number }
+      const size = Atomics.load(control, BATCH_SIZE)
+      for (let s = setup.index; s < setup.shards; s += setup.threads) {
+        const shard = shardPositions(size, setup.shards, s).map((i) => examples[indices[i] as number] as BrainExample)
+        losses[s] = shardGradient(
+          model,
+          layout,
+          shard,
+          progress,
+          gradients.subarray(s * layout.total, (s + 1) * layout.total),
+          reached.subarray(s * count, (s + 1) * count)
+        )
+      }
+    } catch (e) {
+      Atomics.store(control, FAILED, 1)
+      send({ _tag: "Failed", message: e instanceof Error ? `${e.message}\n${e.stack ?? ""}` : String(e) })
+    }
+    Atomics.add(control, DONE, 1)
+    Atomics.notify(control, DONE)
+  }
+}
+
+try {
+  run()
+} catch (e) {
+  announce({ _tag: "Failed", message: e instanceof Error ? e.message : String(e) })
+}
