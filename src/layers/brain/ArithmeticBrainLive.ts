@@ -12,7 +12,7 @@ import { Brain, BrainError, type BrainExample, type BrainModel } from "../../ser
 import { ArithmeticBrain } from "./ArithmeticBrain.js"
 import { canFeaturize, featurize, headRowsOf, type BrainInput } from "./featurize.js"
 import { chooseUnit, fixUnitParameters, setUnitParameters, teacherSamples } from "./search.js"
-import { isCorrectNumber, numericObjective, polishObjective, warmupObjective } from "./objective.js"
+import { isCorrectNumber, numericObjective, relativeError, polishObjective, warmupObjective } from "./objective.js"
 
 export const WARMUP_FRACTION = 0.25
 
@@ -73,7 +73,19 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       const warm = progress.fraction < WARMUP_FRACTION && unlockedHeads(heads).length > 0
       // No state changes here (shards of a step may run on copies of the model): gates are
       // locked by prepareStep; a head still unlocked after the warm-up mixes its units.
-      if (!warm) return numericObjective(net.forward(features), targetsOf(numeric))
+      if (!warm) {
+        const forward = net.forward(features)
+        const main = numericObjective(forward, targetsOf(numeric))
+        // Per-node auxiliary target of the symbol reads (their binding's value), so that the
+        // root's gradients through steep units (exp) cannot pull the attention off them.
+        const t = features.nodeTargets
+        if (t === undefined || net.symbolsFrozen) return main
+        const rows = Array.from(features.symbolLeafRow).filter((r) => Number.isFinite(t[r]))
+        if (rows.length === 0) return main
+        const y = Float64Array.from(rows, (r) => t[r] as number)
+        const err = relativeError(T.gather(forward.values, rows), y)
+        return T.add(main, T.mean(T.log(T.addScalar(T.square(err), 1))))
+      }
       const forward = net.forward(features, { teacherForcing: true })
       // Every node with a known value but the number leaves (whose value is their input).
       const numberLeaf = new Uint8Array(features.leafCount).fill(1)

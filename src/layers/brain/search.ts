@@ -61,28 +61,27 @@ const floorDenominator = (d: number) => (Math.abs(d) < 1e-3 ? (d < 0 ? -1e-3 : 1
 
 /** Unit k's value at (a, b) with its parameters p (the concatenation of its maps' outputs). */
 export const unitValue = (k: number, p: ArrayLike<number>, a: number, b: number): number => {
-  const q = (i: number) => p[i] as number
   switch (PATHS[k]) {
     case "affine":
-      return q(0) * a + q(1) * b
+      return (p[0] as number) * a + (p[1] as number) * b
     case "product":
-      return (hardSigmoid(q(0)) * (a - 1) + 1) * (hardSigmoid(q(1)) * (b - 1) + 1)
+      return (hardSigmoid((p[0] as number)) * (a - 1) + 1) * (hardSigmoid((p[1] as number)) * (b - 1) + 1)
     case "power-product": {
-      const sign = (hardSigmoid(q(2)) * (Math.sign(a) - 1) + 1) * (hardSigmoid(q(3)) * (Math.sign(b) - 1) + 1)
-      return sign * Math.exp(clampExp(q(0) * lnAbs(a) + q(1) * lnAbs(b)))
+      const sign = (hardSigmoid((p[2] as number)) * (Math.sign(a) - 1) + 1) * (hardSigmoid((p[3] as number)) * (Math.sign(b) - 1) + 1)
+      return sign * Math.exp(clampExp((p[0] as number) * lnAbs(a) + (p[1] as number) * lnAbs(b)))
     }
     case "exponent": {
       const negative = -0.5 * (Math.sign(a) - 1)
-      return (1 - negative * (1 - Math.cos(q(1) * b))) * Math.exp(clampExp(q(0) * b * lnAbs(a)))
+      return (1 - negative * (1 - Math.cos((p[1] as number) * b))) * Math.exp(clampExp((p[0] as number) * b * lnAbs(a)))
     }
     case "sine":
-      return q(0) * Math.sin(q(1) * a + q(2))
+      return (p[0] as number) * Math.sin((p[1] as number) * a + (p[2] as number))
     case "exp":
-      return Math.exp(clampExp(q(0) * a + q(1)))
+      return Math.exp(clampExp((p[0] as number) * a + (p[1] as number)))
     case "log":
-      return q(0) * lnAbs(a) + q(1)
+      return (p[0] as number) * lnAbs(a) + (p[1] as number)
     case "ratio":
-      return (q(0) * Math.sin(q(1) * a + q(2))) / floorDenominator(Math.sin(q(3) * a + q(4)))
+      return ((p[0] as number) * Math.sin((p[1] as number) * a + (p[2] as number))) / floorDenominator(Math.sin((p[3] as number) * a + (p[4] as number)))
     default:
       return NaN
   }
@@ -326,20 +325,28 @@ export const refine = (k: number, p: ReadonlyArray<number>, s: Samples, iteratio
   return x
 }
 
+/** Starts per unit refined by Levenberg–Marquardt (the best-scoring ones). */
+const REFINED_STARTS = 3
+
 /** The best (unit, parameters) for a head on its samples. */
 export const chooseUnit = (net: ArithmeticBrain, h: number, s: Samples): Choice => {
   const current = currentParameters(net, h)
   let best: Choice | undefined
-  for (let k = 0; k < PATH_COUNT; k++)
-    for (const start of [current[k] as Array<number>, ...fitted(k, s, current[k] as Array<number>)]) {
-      const first = score(k, start, s)
-      // Candidates that do not fit every sample yet are refined locally, and both compete.
-      for (const p of first.hits < 1 ? [start, refine(k, start, s)] : [start]) {
-        const { hits, loss } = p === start ? first : score(k, p, s)
-        if (best === undefined || hits > best.hits || (hits === best.hits && loss < best.loss))
-          best = { unit: k, parameters: p, hits, loss, samples: s.y.length }
-      }
-    }
+  for (let k = 0; k < PATH_COUNT; k++) {
+    const starts = [current[k] as Array<number>, ...fitted(k, s, current[k] as Array<number>)].map((p) => ({ p, ...score(k, p, s) }))
+    // The unit's best starts that do not fit every sample yet are refined locally, and compete too.
+    const ranked = [...starts].sort((x, y) => y.hits - x.hits || x.loss - y.loss)
+    const refined = ranked
+      .slice(0, REFINED_STARTS)
+      .filter((c) => c.hits < 1)
+      .map((c) => {
+        const p = refine(k, c.p, s)
+        return { p, ...score(k, p, s) }
+      })
+    for (const { p, hits, loss } of [...starts, ...refined])
+      if (best === undefined || hits > best.hits || (hits === best.hits && loss < best.loss))
+        best = { unit: k, parameters: p, hits, loss, samples: s.y.length }
+  }
   return best as Choice
 }
 
