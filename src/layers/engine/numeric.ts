@@ -75,6 +75,9 @@ const bitLength = (a: bigint): number => (a === 0n ? 0 : (a < 0n ? -a : a).toStr
 
 export const isExact = (x: Num): x is Q => x instanceof Q
 
+/** An exact number whose numerator and denominator are below 2^53 in magnitude. */
+export const isSmallExact = (x: Num): x is Q => x instanceof Q && isSmall(x.n) && x.d < SAFE
+
 export const toFloat = (x: Num): number => {
   if (typeof x === "number") return x
   if (isSmall(x.n) && x.d < SAFE) return Number(x.n) / Number(x.d)

@@ -106,8 +106,12 @@ const sameKey = (a: Expr, b: Expr): boolean => {
  * (the usual case), the canonical print as a Map key beyond that.
  */
 class Groups<G extends { readonly key: Expr }> {
-  readonly list: Array<G> = []
-  private byPrint: Map<string, G> | undefined = undefined
+  declare readonly list: Array<G>
+  declare private byPrint: Map<string, G> | undefined
+  constructor() {
+    this.list = []
+    this.byPrint = undefined
+  }
   find(key: Expr): G | undefined {
     if (this.byPrint !== undefined) return this.byPrint.get(print(key))
     const list = this.list
@@ -214,7 +218,8 @@ const makeSum = (terms: ReadonlyArray<Expr>): Expr => {
     }
     const n = numOf(t)
     if (n !== undefined) {
-      constant = N.add(constant, n)
+      // 0 + n is n for exact n (not for a float: 0 + −0 is 0).
+      constant = constant === N.ZERO && N.isExact(n) ? n : N.add(constant, n)
       continue
     }
     const [c, rest] = splitCoefficient(t)
@@ -303,7 +308,8 @@ const makeProduct = (factors: ReadonlyArray<Expr>): Expr => {
     }
     const n = numOf(f)
     if (n !== undefined) {
-      coeff = N.mul(coeff, n)
+      // 1·n is n for a small exact n (mul would only check its size).
+      coeff = coeff === N.ONE && N.isSmallExact(n) ? n : N.mul(coeff, n)
       continue
     }
     if (f._tag === "Fn" && f.fn === "exp") {
