@@ -2,7 +2,7 @@
  * Training throughput and memory. Not part of `npm test`:
  *
  *   npx tsx bench/train.ts [--level 3] [--samples 12000] [--batch 64] [--shards 2]
- *                          [--steps 400] [--runs 5] [--no-memory] [--config FILE]
+ *                          [--steps 400] [--runs 5] [--only throughput|memory] [--config FILE]
  *
  * 1. Examples/s of training steps (prepareStep, the gradient, an Adam step) on one level's
  *    problems, in three ways run side by side in this process, each `--runs` times in
@@ -54,11 +54,8 @@ const median = (xs: ReadonlyArray<number>) => {
 
 // ---- 1. step throughput -------------------------------------------------------------------
 
-const examples: Array<BrainExample> = drawLevel(builtinLevels[level - 1]!, samples, 2024).map((e) => ({
-  ...e,
-  subtreeValues: subtreeValues(e.input.expr, e.input.bindings)
-}))
-const order = Rng.seeded(7, 1).shuffle(examples.map((_, i) => i))
+let examples: Array<BrainExample> = []
+let order: Array<number> = []
 
 /** Wall seconds of `stepCount` steps from a fresh brain; the brain is returned for the bit check. */
 const timed = (model: BrainModel, runner: StepRunner): number => {
@@ -81,6 +78,8 @@ const timed = (model: BrainModel, runner: StepRunner): number => {
 const weightsOf = (model: BrainModel) => model.module.parameters().flatMap((p) => Array.from(p.data))
 
 const throughput = Effect.gen(function* () {
+  examples = drawLevel(builtinLevels[level - 1]!, samples, 2024).map((e) => ({ ...e, subtreeValues: subtreeValues(e.input.expr, e.input.bindings) }))
+  order = Rng.seeded(7, 1).shuffle(examples.map((_, i) => i))
   const seconds = { plain: [] as Array<number>, one: [] as Array<number>, two: [] as Array<number> }
   let identical = true
   // One untimed pass of each way first: V8 tiers the code up over the first second of work.
@@ -160,7 +159,10 @@ const fullRun = Effect.promise(async () => {
   console.log(`  peak resident memory ${(peak / 2 ** 30).toFixed(2)} GiB (goal ≤ 1 GB), wall ${((performance.now() - started) / 60000).toFixed(1)} min`)
 })
 
-Effect.runPromise(Effect.zipRight(throughput, argv.includes("--no-memory") ? Effect.void : fullRun)).catch((e) => {
+const onlyIndex = argv.indexOf("--only")
+const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined
+const program = only === "memory" ? fullRun : only === "throughput" ? throughput : Effect.zipRight(throughput, fullRun)
+Effect.runPromise(program).catch((e) => {
   console.error(e instanceof Error ? e.message : String(e))
   process.exit(1)
 })

@@ -50,6 +50,12 @@ export interface BrainModel {
    * step sees the same model whatever the thread count.
    */
   readonly prepareStep?: (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => void
+  /**
+   * Whether the model can learn from this example at all (e.g. it has an input for
+   * every head, and an output of the target's kind). The trainer keeps only these
+   * for training; grading still uses every example. Absent = every example.
+   */
+  readonly canLearn?: (example: BrainExample) => boolean
   /** Top-1 answers, no gradients; undefined where the model gives none. */
   readonly predict: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<Expr | undefined>
   /**

@@ -125,6 +125,23 @@ describe("runCurriculum", () => {
     for (const key of Object.keys(a)) expect(Array.from(b[key]!)).toEqual(Array.from(a[key]!))
   })
 
+  it("a level the brain cannot learn from (derivatives, for a brain that answers numbers) gets no epochs but is graded", () => {
+    const derivatives = drawLevel(builtinLevels[4]!, 60, 3).map((e, i): LabelledExample => ({ ...e, id: `L5-${i}`, level: 5 }))
+    const lines: Array<string> = []
+    const io: TrainerIo = {
+      ...memoryIo().io,
+      load: () => Effect.succeed({ train: derivatives.slice(0, 50), val: derivatives.slice(50) }),
+      log: (line) => Effect.sync(() => void lines.push(line))
+    }
+    const model = brain(1)
+    const before = model.module.stateDict()
+    const summary = Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...settings, startLevel: 5, endLevel: 5 }, io))
+    expect(summary.levels).toEqual([{ level: 5, epochs: 0, accuracy: 0, outcome: "NothingToLearn" }])
+    expect(lines[0]).toBe("[Level 5] The brain cannot learn from any of the 50 training examples (no input or output for them): no epochs, validation accuracy=0.0000")
+    const after = model.module.stateDict()
+    for (const key of Object.keys(before)) expect(Array.from(after[key]!)).toEqual(Array.from(before[key]!))
+  })
+
   it("starts from the configured level with a fresh position", () => {
     expect(initialPosition({ ...settings, startLevel: 2 }).level).toBe(2)
   })

@@ -102,6 +102,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       if (rows.length === 0) return warmupObjective(forward, features.roots, targetsOf(numeric))
       return warmupObjective(forward, rows, Float64Array.from(targets))
     },
+    canLearn: (ex) => ex.target._tag === "Number" && featurizable(ex.input),
     prepareStep: (batch, progress) => {
       // Whether the symbol attention is being trained (consolidate freezes it only then).
       if (!net.symbolsSeen)

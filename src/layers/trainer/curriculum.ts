@@ -54,6 +54,8 @@ export interface TrainerSettings {
 export interface LevelSplits {
   readonly train: ReadonlyArray<LabelledExample>
   readonly val: ReadonlyArray<LabelledExample>
+  /** Training examples the loader already left out because the model cannot learn from them. */
+  readonly unlearnable?: number
 }
 
 /** Where training stands; what a checkpoint needs to continue exactly. */
@@ -114,7 +116,7 @@ export interface LevelResult {
   readonly level: number
   readonly epochs: number
   readonly accuracy: number
-  readonly outcome: LevelDecision["_tag"] | "Interrupted"
+  readonly outcome: LevelDecision["_tag"] | "Interrupted" | "NothingToLearn"
 }
 
 export interface TrainingSummary {
@@ -190,11 +192,18 @@ export const runCurriculum = (
       Effect.gen(function* () {
         const cached = loaded.get(level)
         if (cached !== undefined && (level === current || cached.train.length <= settings.replayLimit)) return cached
-        const splits = cached ?? (yield* io.load(level))
+        const splits = cached ?? learnable(yield* io.load(level))
         const kept = level === current ? splits : reduced(splits, level, settings)
         loaded.set(level, kept)
         return kept
       })
+    /** Only what the model can learn from is trained on (e.g. no derivatives for a brain that answers numbers). */
+    const learnable = (splits: LevelSplits): LevelSplits => {
+      const keep = model.canLearn
+      if (keep === undefined) return splits
+      const train = splits.train.filter(keep)
+      return { ...splits, train, unlearnable: (splits.unlearnable ?? 0) + splits.train.length - train.length }
+    }
     let position = start
     const snapshot = (metrics: Record<string, number>): Snapshot => ({
       position,
@@ -205,8 +214,19 @@ export const runCurriculum = (
     })
 
     for (let level = position.level; level <= settings.endLevel && !position.done; level++) {
-      const { train, val } = yield* splitsOf(level, level)
-      if (train.length === 0) return yield* Effect.fail(new TrainerError(`level ${level}: the training split is empty`))
+      const { train, val, unlearnable = 0 } = yield* splitsOf(level, level)
+      if (train.length + unlearnable === 0) return yield* Effect.fail(new TrainerError(`level ${level}: the training split is empty`))
+      if (train.length === 0) {
+        // Nothing here fits the model's inputs or outputs: no epochs, but graded all the same.
+        const accuracy = accuracyOf(model, val.slice(0, settings.validationLimit))
+        yield* io.log(`[Level ${level}] The brain cannot learn from any of the ${unlearnable} training examples (no input or output for them): no epochs, validation accuracy=${accuracy.toFixed(4)}`)
+        yield* io.metrics({ event: "skip", level, unlearnable, accuracy })
+        position = { ...position, level: level + 1, epoch: 0, best: 0, stale: 0, finished: { ...position.finished, [String(level)]: accuracy }, done: level + 1 > settings.endLevel }
+        yield* io.checkpoint(["latest.bin"], snapshot({ accuracy }))
+        results.push({ level, epochs: 0, accuracy, outcome: "NothingToLearn" })
+        continue
+      }
+      if (unlearnable > 0) yield* io.log(`[Level ${level}] Training on ${train.length} examples; ${unlearnable} do not fit the brain's inputs or outputs`)
       const replayPool: Array<LabelledExample> = []
       for (let earlier = settings.startLevel; earlier < level; earlier++) replayPool.push(...(yield* splitsOf(earlier, level)).train)
       const validation = val.slice(0, settings.validationLimit)

@@ -82,11 +82,22 @@ export const settingsOf = (config: TrainConfig): TrainerSettings => ({
 
 const toTrainerError = (e: StorageError) => new TrainerError(e.message)
 
-const readSplit = (dataDir: string, level: number, split: "train" | "val" | "test", subtrees: boolean) =>
+/** A split's examples, labelled line by line as they are read (the raw lines are not all held at once). */
+const readSplit = (dataDir: string, level: number, split: "train" | "val" | "test", subtrees: boolean, keep?: (e: LabelledExample) => boolean) =>
   Effect.gen(function* () {
     const storage = yield* Storage
-    const lines = yield* storage.readDataset(dataDir, { level, split }).pipe(Stream.runCollect, Effect.mapError(toTrainerError))
-    return Chunk.toReadonlyArray(lines).map((l) => labelled(l.example as Example, { subtrees }))
+    let dropped = 0
+    const examples = yield* storage.readDataset(dataDir, { level, split }).pipe(
+      Stream.map((l) => labelled(l.example as Example, { subtrees })),
+      Stream.filter((e) => {
+        if (keep === undefined || keep(e)) return true
+        dropped++
+        return false
+      }),
+      Stream.runCollect,
+      Effect.mapError(toTrainerError)
+    )
+    return { examples: Chunk.toReadonlyArray(examples), dropped }
   })
 
 /** `num_threads = 0` means every core. */
@@ -145,20 +156,13 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
       )
     const steps: StepRunner = yield* stepRunnerOf(model, config, log)
     if (steps.threads > 1) yield* log(`Data-parallel steps: ${steps.shards} shards per batch on ${steps.threads} threads`)
-    const cache = new Map<number, { train: ReadonlyArray<LabelledExample>; val: ReadonlyArray<LabelledExample> }>()
     const summary = yield* runCurriculum(model, optimizer, settings, {
       load: (level) =>
+        // Read once per level (the trainer keeps what it needs: with stream_data, of a finished level only a replay sample).
         Effect.gen(function* () {
-          const hit = cache.get(level)
-          if (hit !== undefined) return hit
-          const splits = {
-            train: yield* readSplit(dataDir, level, "train", true).pipe(Effect.provideService(Storage, storage)),
-            val: yield* readSplit(dataDir, level, "val", false).pipe(Effect.provideService(Storage, storage))
-          }
-          // With stream_data only the current level and a replay sample stay in memory.
-          if (config.hardware.stream_data) cache.clear()
-          cache.set(level, splits)
-          return splits
+          const train = yield* readSplit(dataDir, level, "train", true, model.canLearn).pipe(Effect.provideService(Storage, storage))
+          const val = yield* readSplit(dataDir, level, "val", false).pipe(Effect.provideService(Storage, storage))
+          return { train: train.examples, val: val.examples, unlearnable: train.dropped }
         }),
       log,
       metrics: (record) => storage.appendMetrics(config.paths.metrics_file, record).pipe(Effect.mapError(toTrainerError)),
@@ -186,7 +190,7 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
     const control = yield* brainService.make({ seed: settings.seed + 1 })
     const table: Array<LevelReport> = []
     for (let level = settings.startLevel; level <= settings.endLevel; level++) {
-      const test = yield* readSplit(dataDir, level, "test", false)
+      const test = (yield* readSplit(dataDir, level, "test", false)).examples
       const result = summary.levels.find((r) => r.level === level)
       table.push({
         level,
