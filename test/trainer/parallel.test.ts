@@ -5,6 +5,7 @@ import { subtreeValues } from "../../src/layers/brain/targets.js"
 import { runCurriculum, type LevelSplits, type TrainerIo, type TrainerSettings } from "../../src/layers/trainer/curriculum.js"
 import type { LabelledExample } from "../../src/layers/trainer/examples.js"
 import { plainSteps, shardedSteps } from "../../src/layers/trainer/parallel/StepRunner.js"
+import { pack, unpack } from "../../src/layers/trainer/parallel/packed.js"
 import { combineShards, layoutOf, shardPositions } from "../../src/layers/trainer/parallel/shards.js"
 import { workerSteps } from "../../src/layers/trainer/parallel/workerSteps.js"
 import { builtinLevels } from "../../src/plugins/index.js"
@@ -77,6 +78,21 @@ describe("shards", () => {
     expect(loss).toBe(0.75 * 2 + 0.25 * 4)
     expect(Array.from(a.grad!)).toEqual([0.75 * 1 + 0.25 * 3, 0.75 * 2 + 0.25 * 4])
     expect(b.grad).toBeNull()
+  })
+})
+
+describe("packed examples (the trip to a worker)", () => {
+  it("unpack to equal examples: inputs, bindings, number and expression targets, subtree values", () => {
+    const examples = [3, 4, 5].flatMap((level) =>
+      drawLevel(builtinLevels[level - 1]!, 40, 9).map((e) => ({
+        input: e.input,
+        target: e.target,
+        subtreeValues: level === 5 ? undefined : subtreeValues(e.input.expr, e.input.bindings)
+      }))
+    )
+    expect(examples.some((e) => e.input.bindings.length > 0 && e.subtreeValues!.size > 0)).toBe(true)
+    expect(examples.some((e) => e.target._tag === "Expression")).toBe(true)
+    expect(unpack(structuredClone(pack(examples)))).toEqual(examples)
   })
 })
 

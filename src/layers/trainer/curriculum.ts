@@ -320,7 +320,8 @@ export const runCurriculum = (
           ged: epochGed,
           accuracy,
           validation: earlier,
-          seconds: (performance.now() - started) / 1000
+          seconds: (performance.now() - started) / 1000,
+          rssBytes: process.memoryUsage.rss()
         })
         if (accuracy > best) {
           best = accuracy

@@ -7,7 +7,8 @@
  * state, an error) go as messages on a MessagePort, read synchronously
  * (`receiveMessageOnPort`) before each step, so they are always applied in order.
  */
-import type { BrainExample, BrainState } from "../../../services/Brain.js"
+import type { BrainState } from "../../../services/Brain.js"
+import type { PackedExamples } from "./packed.js"
 
 /** Int32 slots of the control array. */
 export const GENERATION = 0
@@ -38,7 +39,7 @@ export interface WorkerSetup {
 }
 
 export type ToWorker =
-  | { readonly _tag: "Examples"; readonly examples: ReadonlyArray<BrainExample> }
+  | { readonly _tag: "Examples"; readonly examples: PackedExamples }
   | { readonly _tag: "State"; readonly state: BrainState }
 
 export type FromWorker =

@@ -9,6 +9,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "
 import type { BrainExample } from "../../../services/Brain.js"
 import { make } from "../../brain/ArithmeticBrainLive.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
+import { unpack } from "./packed.js"
 import { layoutOf, readParameters, shardGradient, shardPositions } from "./shards.js"
 
 const setup = (workerData as { setup: WorkerSetup }).setup
@@ -38,7 +39,7 @@ const run = () => {
     try {
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
         const message = m.message as ToWorker
-        if (message._tag === "Examples") examples = message.examples
+        if (message._tag === "Examples") examples = unpack(message.examples)
         else Effect.runSync(model.loadState(message.state))
       }
       if (Atomics.load(control, STOP) === 1) return

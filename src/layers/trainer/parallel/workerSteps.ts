@@ -9,6 +9,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import type { BrainExample, BrainModel } from "../../../services/Brain.js"
 import { entryBeside, workerSpawner } from "../../workers/spawn.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
+import { pack } from "./packed.js"
 import { combineShards, layoutOf, shardGradient, shardPositions, writeParameters, type ShardGradient } from "./shards.js"
 import type { StepRunner } from "./StepRunner.js"
 
@@ -47,9 +48,6 @@ const started = (worker: Worker) =>
     worker.on("exit", onExit)
     return Effect.sync(cleanup)
   })
-
-/** Only what the objective reads: the input, the target and the per-node targets. */
-const portable = (e: BrainExample): BrainExample => ({ input: e.input, target: e.target, subtreeValues: e.subtreeValues })
 
 export const workerSteps = (
   model: BrainModel,
@@ -138,7 +136,7 @@ export const workerSteps = (
     return {
       threads,
       shards,
-      setExamples: (examples) => post({ _tag: "Examples", examples: examples.map(portable) }),
+      setExamples: (examples) => post({ _tag: "Examples", examples: pack(examples) }),
       step: (indices, batch, progress) => {
         if (batch.length > maxBatch) throw new RangeError(`a batch of ${batch.length} is larger than the workers' ${maxBatch}`)
         syncState()
