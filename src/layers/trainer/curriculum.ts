@@ -214,6 +214,11 @@ export const runCurriculum = (
     })
 
     for (let level = position.level; level <= settings.endLevel && !position.done; level++) {
+      // Finished levels shrink to their replay samples, and the workers drop their copy,
+      // before this level is read: the peak memory is one level, not two.
+      const replayPool: Array<LabelledExample> = []
+      for (let earlier = settings.startLevel; earlier < level; earlier++) replayPool.push(...(yield* splitsOf(earlier, level)).train)
+      yield* stepAttempt(() => steps.setExamples([]))
       const { train, val, unlearnable = 0 } = yield* splitsOf(level, level)
       if (train.length + unlearnable === 0) return yield* Effect.fail(new TrainerError(`level ${level}: the training split is empty`))
       if (train.length === 0) {
@@ -227,8 +232,6 @@ export const runCurriculum = (
         continue
       }
       if (unlearnable > 0) yield* io.log(`[Level ${level}] Training on ${train.length} examples; ${unlearnable} do not fit the brain's inputs or outputs`)
-      const replayPool: Array<LabelledExample> = []
-      for (let earlier = settings.startLevel; earlier < level; earlier++) replayPool.push(...(yield* splitsOf(earlier, level)).train)
       const validation = val.slice(0, settings.validationLimit)
       // A batch's indices point into the training split, then the replay pool.
       yield* stepAttempt(() => steps.setExamples([...train, ...replayPool]))

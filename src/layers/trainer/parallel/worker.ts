@@ -39,7 +39,10 @@ const run = () => {
     try {
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
         const message = m.message as ToWorker
-        if (message._tag === "Examples") examples = unpack(message.examples)
+        if (message._tag === "Examples") {
+          examples = [] // the last level's copy can go before the next is built
+          examples = unpack(message.examples)
+        }
         else Effect.runSync(model.loadState(message.state))
       }
       if (Atomics.load(control, STOP) === 1) return
