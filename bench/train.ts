@@ -82,27 +82,29 @@ const throughput = Effect.gen(function* () {
   order = Rng.seeded(7, 1).shuffle(examples.map((_, i) => i))
   const seconds = { plain: [] as Array<number>, one: [] as Array<number>, two: [] as Array<number> }
   let identical = true
+  // One model and one worker pool per way for the whole benchmark, reset to the same fresh
+  // brain before every run, as in a training run where the workers live as long as it does.
+  const fresh = brain(1)
+  const initial = { parameters: fresh.module.stateDict(), state: fresh.state() }
+  const reset = (model: BrainModel) => {
+    model.module.loadStateDict(initial.parameters)
+    Effect.runSync(model.loadState(initial.state))
+    return model
+  }
+  const plain = brain(1)
+  const one = brain(1)
+  const two = brain(1)
+  const ways = { plain: plainSteps(plain), one: shardedSteps(one, shards), two: yield* workerSteps(two, { threads: 2, shards, maxBatch: batchSize, seed: 1 }) }
   // One untimed pass of each way first: V8 tiers the code up over the first second of work.
   for (let run = -1; run < runs; run++) {
-    const plain = brain(1)
-    seconds.plain.push(timed(plain, plainSteps(plain)))
-    const one = brain(1)
-    seconds.one.push(timed(one, shardedSteps(one, shards)))
-    const two = brain(1)
-    const runner = yield* Effect.scoped(
-      Effect.gen(function* () {
-        const r = yield* workerSteps(two, { threads: 2, shards, maxBatch: batchSize, seed: 1 })
-        return timed(two, r)
-      })
-    )
-    if (run < 0) {
-      for (const xs of Object.values(seconds)) xs.pop()
-      continue
-    }
-    seconds.two.push(runner)
+    const times = { plain: timed(reset(plain), ways.plain), one: timed(reset(one), ways.one), two: timed(reset(two), ways.two) }
+    if (run < 0) continue
+    seconds.plain.push(times.plain)
+    seconds.one.push(times.one)
+    seconds.two.push(times.two)
     const w1 = weightsOf(one)
     identical &&= weightsOf(two).every((v, i) => Object.is(v, w1[i]))
-    process.stderr.write(`run ${run + 1}/${runs}: plain ${seconds.plain.at(-1)!.toFixed(2)} s, threads 1 ${seconds.one.at(-1)!.toFixed(2)} s, threads 2 ${runner.toFixed(2)} s\n`)
+    process.stderr.write(`run ${run + 1}/${runs}: plain ${times.plain.toFixed(2)} s, threads 1 ${times.one.toFixed(2)} s, threads 2 ${times.two.toFixed(2)} s\n`)
   }
   const rate = (xs: ReadonlyArray<number>) => (stepCount * batchSize) / median(xs)
   const rows = [
@@ -161,7 +163,8 @@ const fullRun = Effect.promise(async () => {
 
 const onlyIndex = argv.indexOf("--only")
 const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined
-const program = only === "memory" ? fullRun : only === "throughput" ? throughput : Effect.zipRight(throughput, fullRun)
+const measured = Effect.scoped(throughput)
+const program = only === "memory" ? fullRun : only === "throughput" ? measured : Effect.zipRight(measured, fullRun)
 Effect.runPromise(program).catch((e) => {
   console.error(e instanceof Error ? e.message : String(e))
   process.exit(1)
