@@ -11,10 +11,9 @@
 import * as Worker from "@effect/platform/Worker"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import { Context, Data, Duration, Effect, Layer } from "effect"
-import * as os from "node:os"
 import type { CurriculumLevel } from "../../plugins/Level.js"
 import { builtinRegistry } from "../../plugins/registry.js"
-import { entryBeside, workerSpawner } from "../workers/spawn.js"
+import { entryBeside, resolveThreads, workerSpawner } from "../workers/spawn.js"
 import type { ChunkRequest, ChunkResult, ValidateResult, WorkerFailure, WorkerRequest, WorkerResponse } from "./protocol.js"
 import { runChunk, runValidate } from "./work.js"
 
@@ -55,10 +54,6 @@ export const inProcess: Layer.Layer<ChunkExecutor> = Layer.succeed(
   ChunkExecutor,
   ChunkExecutor.of({ threads: 1, chunk: localChunk, validate: localValidate })
 )
-
-/** `--threads 0` means every core. */
-export const resolveThreads = (threads: number): number =>
-  threads <= 0 ? Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) : threads
 
 const entryUrl = entryBeside(import.meta.url, "worker")
 

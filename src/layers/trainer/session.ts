@@ -5,7 +5,6 @@
  * the test split beside an untrained control.
  */
 import * as path from "node:path"
-import * as os from "node:os"
 import { Chunk, Effect, Stream } from "effect"
 import type { TrainConfig } from "../../domain/Config.js"
 import type { Example } from "../../domain/Example.js"
@@ -14,6 +13,7 @@ import { Brain } from "../../services/Brain.js"
 import { Optimizer } from "../../services/Optimizer.js"
 import { Storage, type StorageError } from "../../services/Storage.js"
 import { checkpointOf, expectedOf } from "../storage/checkpoint.js"
+import { resolveThreads } from "../workers/spawn.js"
 import { labelled, type LabelledExample } from "./examples.js"
 import { plainSteps, shardedSteps, type StepRunner } from "./parallel/StepRunner.js"
 import { workerSteps } from "./parallel/workerSteps.js"
@@ -100,10 +100,6 @@ const readSplit = (dataDir: string, level: number, split: "train" | "val" | "tes
     return { examples: Chunk.toReadonlyArray(examples), dropped }
   })
 
-/** `num_threads = 0` means every core. */
-export const trainingThreads = (numThreads: number): number =>
-  numThreads > 0 ? numThreads : Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length)
-
 /**
  * How steps are computed (SPEC §5 [hardware]): the whole batch at once without
  * parallel_batches; else `batch_shards` shards summed in order, on up to that many
@@ -114,7 +110,7 @@ const stepRunnerOf = (model: BrainModel, config: TrainConfig, log: (line: string
   Effect.gen(function* () {
     const { parallel_batches, batch_shards, num_threads } = config.hardware
     if (!parallel_batches) return plainSteps(model)
-    const threads = Math.min(trainingThreads(num_threads), batch_shards)
+    const threads = Math.min(resolveThreads(num_threads), batch_shards)
     if (threads === 1) return shardedSteps(model, batch_shards)
     return yield* workerSteps(model, { threads, shards: batch_shards, maxBatch: config.training.batch_size, seed: config.training.seed }).pipe(
       Effect.catchAll((e) =>

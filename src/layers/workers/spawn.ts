@@ -7,9 +7,14 @@
  */
 import * as fs from "node:fs"
 import { createRequire } from "node:module"
+import * as os from "node:os"
 import { pathToFileURL } from "node:url"
 import * as WT from "node:worker_threads"
 import { bundledWorker } from "./bundle.js"
+
+/** `--threads 0` (`num_threads = 0`) means every core. */
+export const resolveThreads = (threads: number): number =>
+  threads <= 0 ? Math.max(1, typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) : threads
 
 /** The URL of the entry `name` (without extension) beside the module `importMetaUrl`, as .ts or .js like it. */
 export const entryBeside = (importMetaUrl: string, name: string): string =>
