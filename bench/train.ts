@@ -158,7 +158,9 @@ const fullRun = Effect.promise(async () => {
   const table = output.split("\n").filter((l) => /^\s+(level|\d+ |wall)/.test(l))
   console.log(`\nWhole run, ${configFile} with stream_data = true (exit ${code}):`)
   for (const line of table) console.log(line)
-  console.log(`  peak resident memory ${(peak / 2 ** 30).toFixed(2)} GiB (goal ≤ 1 GB), wall ${((performance.now() - started) / 60000).toFixed(1)} min`)
+  console.log(
+    `  peak resident memory ${(peak / 2 ** 30).toFixed(2)} GiB = ${(peak / 1e9).toFixed(2)} GB (goal ≤ 1 GB), wall ${((performance.now() - started) / 60000).toFixed(1)} min`
+  )
 })
 
 const onlyIndex = argv.indexOf("--only")

@@ -71,7 +71,7 @@ export const settingsOf = (config: TrainConfig): TrainerSettings => ({
   polishSample: 4096,
   logEvery: 100,
   validationLimit: 2000,
-  replayLimit: config.hardware.stream_data ? 20_000 : Number.POSITIVE_INFINITY,
+  replayLimit: config.hardware.stream_data ? 10_000 : Number.POSITIVE_INFINITY,
   costs: {
     nodeInsertion: config.loss.node_insertion_cost,
     nodeDeletion: config.loss.node_deletion_cost,
@@ -83,11 +83,19 @@ export const settingsOf = (config: TrainConfig): TrainerSettings => ({
 const toTrainerError = (e: StorageError) => new TrainerError(e.message)
 
 /** A split's examples, labelled line by line as they are read (the raw lines are not all held at once). */
-const readSplit = (dataDir: string, level: number, split: "train" | "val" | "test", subtrees: boolean, keep?: (e: LabelledExample) => boolean) =>
+const readSplit = (
+  dataDir: string,
+  level: number,
+  split: "train" | "val" | "test",
+  subtrees: boolean,
+  keep?: (e: LabelledExample) => boolean,
+  limit = Number.POSITIVE_INFINITY
+) =>
   Effect.gen(function* () {
     const storage = yield* Storage
     let dropped = 0
-    const examples = yield* storage.readDataset(dataDir, { level, split }).pipe(
+    const lines = storage.readDataset(dataDir, { level, split })
+    const examples = yield* (Number.isFinite(limit) ? Stream.take(lines, limit) : lines).pipe(
       Stream.map((l) => labelled(l.example as Example, { subtrees })),
       Stream.filter((e) => {
         if (keep === undefined || keep(e)) return true
@@ -157,7 +165,8 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
         // Read once per level (the trainer keeps what it needs: with stream_data, of a finished level only a replay sample).
         Effect.gen(function* () {
           const train = yield* readSplit(dataDir, level, "train", true, model.canLearn).pipe(Effect.provideService(Storage, storage))
-          const val = yield* readSplit(dataDir, level, "val", false).pipe(Effect.provideService(Storage, storage))
+          // Validation reads the first validationLimit examples of the split; the rest is never read.
+          const val = yield* readSplit(dataDir, level, "val", false, undefined, settings.validationLimit).pipe(Effect.provideService(Storage, storage))
           return { train: train.examples, val: val.examples, unlearnable: train.dropped }
         }),
       log,
