@@ -6,7 +6,7 @@
  */
 import { Context, Data, type Effect } from "effect"
 import type { Expr } from "../domain/Expr.js"
-import type { BrainInput, SubtreeValues } from "../layers/brain/featurize.js"
+import type { BrainInput, SubtreeAffine, SubtreeValues } from "../layers/brain/featurize.js"
 import type { Module, Tensor } from "../tensor/index.js"
 
 export type { BrainInput } from "../layers/brain/featurize.js"
@@ -20,6 +20,12 @@ export interface BrainExample {
   readonly target: BrainTarget
   /** Optional per-node targets (the Engine's value of each operator subtree), for teacher forcing. */
   readonly subtreeValues?: SubtreeValues | undefined
+  /**
+   * Optional per-node affine targets: subtrees that are α·v + β in the input's unknown v,
+   * as [α, β] keyed by printed Polish (level 7: the equation's two sides, from the line's
+   * `lhs_affine` / `rhs_affine`). Auxiliary targets; a brain may ignore them.
+   */
+  readonly subtreeAffine?: SubtreeAffine | undefined
 }
 
 /** Where training stands within the current schedule, from 0 to 1. */

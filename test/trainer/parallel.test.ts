@@ -5,6 +5,7 @@ import { subtreeValues } from "../../src/layers/brain/targets.js"
 import { runCurriculum, type LevelSplits, type TrainerIo, type TrainerSettings } from "../../src/layers/trainer/curriculum.js"
 import type { LabelledExample } from "../../src/layers/trainer/examples.js"
 import { plainSteps, shardedSteps } from "../../src/layers/trainer/parallel/StepRunner.js"
+import { print } from "../../src/domain/Polish.js"
 import { pack, unpack } from "../../src/layers/trainer/parallel/packed.js"
 import { combineShards, layoutOf, shardPositions } from "../../src/layers/trainer/parallel/shards.js"
 import { workerSteps } from "../../src/layers/trainer/parallel/workerSteps.js"
@@ -82,15 +83,23 @@ describe("shards", () => {
 })
 
 describe("packed examples (the trip to a worker)", () => {
-  it("unpack to equal examples: inputs, bindings, number and expression targets, subtree values", () => {
+  it("unpack to equal examples: inputs, bindings, number and expression targets, subtree values, affine targets", () => {
     const examples = [3, 4, 5].flatMap((level) =>
-      drawLevel(builtinLevels[level - 1]!, 40, 9).map((e) => ({
+      drawLevel(builtinLevels[level - 1]!, 40, 9).map((e, i) => ({
         input: e.input,
         target: e.target,
-        subtreeValues: level === 5 ? undefined : subtreeValues(e.input.expr, e.input.bindings)
+        subtreeValues: level === 5 ? undefined : subtreeValues(e.input.expr, e.input.bindings),
+        subtreeAffine:
+          level === 4 && i % 2 === 0
+            ? new Map<string, readonly [number, number]>([
+                [print(e.input.expr), [i / 3, -1.5]],
+                ["x", [1, 0]]
+              ])
+            : undefined
       }))
     )
     expect(examples.some((e) => e.input.bindings.length > 0 && e.subtreeValues!.size > 0)).toBe(true)
+    expect(examples.some((e) => e.subtreeAffine !== undefined)).toBe(true)
     expect(examples.some((e) => e.target._tag === "Expression")).toBe(true)
     expect(unpack(structuredClone(pack(examples)))).toEqual(examples)
   })

@@ -24,11 +24,21 @@ import * as T from "../../tensor/index.js"
 import type { Parameter, Tensor } from "../../tensor/index.js"
 import { Module } from "../../tensor/index.js"
 import type { FeaturizedBatch, HeightLevel } from "./featurize.js"
-import { heads, SYMBOL_ROWS } from "./vocabulary.js"
+import { FIRST_HEADS, heads, SYMBOL_ROWS } from "./vocabulary.js"
 
 export const PATHS = ["affine", "product", "power-product", "exponent", "sine", "exp", "log", "ratio"] as const
 export const PATH_COUNT = PATHS.length
-// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
+/**
+ * In a batch with unknowns (symbol leaves no binding names), every node also carries its
+ * tangent: the derivative of its value with respect to the unknowns, propagated through
+ * the same units (forward-mode differentiation, so a node affine in x carries (α, β) =
+ * (tangent, value at the unknown's learned value)). Such a batch has one more unit, the
+ * readout of the first child's pair: σ · (s₁ sgn v + 1 − s₁)(s₂ sgn t + 1 − s₂) ·
+ * exp(c + p₁ ln|v| + p₂ ln|t|), with σ = ±1 and s₁, s₂ ∈ {0, 1} discrete choices found by
+ * search (ArithmeticBrainLive), c, p₁, p₂ per head from a map like the other units'.
+ */
+export const READOUT = PATH_COUNT
+export const TANGENT_PATH_COUNT = PATH_COUNT + 1// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
 // the unary units (of the first child only) by generic tensor ops.
 const UNARY_START = T.UNIT_COUNT
 if (PATHS[UNARY_START] !== "sine") throw new Error(`ArithmeticBrain: T.arithmeticUnits has ${T.UNIT_COUNT} units`)
@@ -54,6 +64,8 @@ export interface BrainForward {
    */
   readonly paths: Tensor
   readonly gates: Tensor
+  /** In a batch with unknowns: every row's tangent [N, 1] (the derivative along the unknowns). */
+  readonly tangents?: Tensor | undefined
 }
 
 export interface ForwardOptions {
@@ -62,6 +74,11 @@ export interface ForwardOptions {
    * batch has them) instead of the children's predictions. For the warm-up only.
    */
   readonly teacherForcing?: boolean
+  /**
+   * Nodes with affine targets (batch.nodeAffine) pass their target pair (α, β) to their
+   * parents instead of their own (values and tangents). For training only.
+   */
+  readonly affineForcing?: boolean
 }
 
 /** A linear map of an embedding to k numbers: e·W + b. */
@@ -108,12 +125,18 @@ class HeadMap extends Module {
     scale = 1
   ) {
     super()
-    this.embedding = T.init.normal(rng, heads.length, d, 1)
+    // The first rows now, the added ones by initAddedRows (after every other parameter).
+    this.embedding = T.Parameter.zeros(heads.length, d)
+    for (let i = 0; i < FIRST_HEADS * d; i++) this.embedding.data[i] = rng.normal()
     this.map = new EmbeddingMap(rng, d, k, biasInit, scale)
     this.frozen = T.Parameter.zeros(heads.length, d)
     this.frozen.requiresGrad = false
     this.fixed = T.Parameter.zeros(heads.length, k)
     this.fixed.requiresGrad = false
+  }
+  initAddedRows(rng: Rng): void {
+    const d = this.embedding.cols
+    for (let i = FIRST_HEADS * d; i < heads.length * d; i++) this.embedding.data[i] = rng.normal()
   }
   /** The embedding table the forward pass reads: frozen rows from `frozen`, the others trainable. */
   rows(): Tensor {
@@ -195,16 +218,17 @@ const symbolPairs = (batch: FeaturizedBatch) => {
 }
 
 /** Rows e_k of the K×K identity (a zero row for k < 0): locked gates as a constant [n, K]. */
-const oneHot = (path: ArrayLike<number>): Tensor => {
-  const hard = new Float64Array(path.length * PATH_COUNT)
+const oneHot = (path: ArrayLike<number>, K: number = PATH_COUNT): Tensor => {
+  const hard = new Float64Array(path.length * K)
   for (let i = 0; i < path.length; i++) {
     const k = path[i] as number
-    if (k >= 0) hard[i * PATH_COUNT + k] = 1
+    if (k >= 0 && k < K) hard[i * K + k] = 1
   }
-  return new T.Tensor(hard, path.length, PATH_COUNT)
+  return new T.Tensor(hard, path.length, K)
 }
-const IDENTITY = oneHot(Array.from({ length: PATH_COUNT }, (_, k) => k))
-const gateTensor = (gates: Int32Array | Tensor): Tensor => (gates instanceof Int32Array ? oneHot(gates) : gates)
+const IDENTITIES = [PATH_COUNT, TANGENT_PATH_COUNT].map((K) => oneHot(Array.from({ length: K }, (_, k) => k), K))
+const identity = (K: number): Tensor => IDENTITIES[K === PATH_COUNT ? 0 : 1] as Tensor
+const gateTensor = (gates: Int32Array | Tensor, K: number = PATH_COUNT): Tensor => (gates instanceof Int32Array ? oneHot(gates, K) : gates)
 
 const col = (q: Tensor, j: number): Tensor => T.sliceCols(q, j, j + 1)
 
@@ -230,6 +254,86 @@ export const unaryUnits = (a: Tensor, q: Tensor): Tensor => {
   return T.concatCols([sine, exp, log, ratio])
 }
 
+/** a with |a| < 1e-12 replaced by ±1e-12 (a constant there), for quotients by a. */
+const awayFromZero = (a: Tensor): Tensor => {
+  const small = Array.from(a.data, (v) => (Math.abs(v) < 1e-12 ? 1 : 0))
+  return T.where(small, T.column(Array.from(a.data, (v) => (v < 0 ? -1e-12 : 1e-12))), a)
+}
+const lnAbs = (a: Tensor): Tensor => T.log(T.clamp(T.abs(a), 1e-12, 1e300))
+const expClamped = (x: Tensor): Tensor => T.exp(T.clamp(x, -EXP_LIMIT, EXP_LIMIT))
+
+/**
+ * Tangents of the units of T.arithmeticUnits: the derivative of each unit along the
+ * children's tangents ta, tb [n, 1], at the children's values a, b, with each row's
+ * parameters u [n, 10] (T.arithmeticUnits' layout). [n, 4]. Generic calculus of the
+ * unit formulas: no unit is tied to a head.
+ */
+export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor): Tensor => {
+  const one = (x: Tensor) => T.rsubScalar(1, x) // 1 − x
+  const affine = T.add(T.mul(col(u, 0), ta), T.mul(col(u, 1), tb))
+  const m1 = T.hardSigmoid(col(u, 2))
+  const m2 = T.hardSigmoid(col(u, 3))
+  const fa = T.add(T.mul(m1, a), one(m1)) // m₁a + 1 − m₁
+  const fb = T.add(T.mul(m2, b), one(m2))
+  const product = T.add(T.mul(T.mul(m1, ta), fb), T.mul(fa, T.mul(m2, tb)))
+  // power-product σ |a|^p₁ |b|^p₂ with σ = (s₁ sgn a + 1 − s₁)(s₂ sgn b + 1 − s₂):
+  // ∂/∂a = (s₂ sgn b + 1 − s₂) p₁ |a|^(p₁−1) (s₁ + (1 − s₁) sgn a), the same in b.
+  const sa = T.sign(a.detach())
+  const sb = T.sign(b.detach())
+  const s1 = T.hardSigmoid(col(u, 6))
+  const s2 = T.hardSigmoid(col(u, 7))
+  const p1 = col(u, 4)
+  const p2 = col(u, 5)
+  const la = lnAbs(a)
+  const lb = lnAbs(b)
+  const gateA = T.add(T.mul(s1, sa), one(s1))
+  const gateB = T.add(T.mul(s2, sb), one(s2))
+  const slopeA = T.add(s1, T.mul(one(s1), sa))
+  const slopeB = T.add(s2, T.mul(one(s2), sb))
+  const dA = T.mul(T.mul(gateB, T.mul(p1, expClamped(T.add(T.mul(T.addScalar(p1, -1), la), T.mul(p2, lb))))), slopeA)
+  const dB = T.mul(T.mul(gateA, T.mul(p2, expClamped(T.add(T.mul(p1, la), T.mul(T.addScalar(p2, -1), lb))))), slopeB)
+  const power = T.add(T.mul(dA, ta), T.mul(dB, tb))
+  // exponent (1 − n(1 − cos ωb)) exp(r b ln|a|), n = (1 − sgn a)/2
+  const r = col(u, 8)
+  const omega = col(u, 9)
+  const n = T.scale(T.rsubScalar(1, sa), 0.5)
+  const E = expClamped(T.mul(T.mul(r, b), la))
+  const P = T.rsubScalar(1, T.mul(n, T.rsubScalar(1, T.cos(T.mul(omega, b)))))
+  const dEa = T.div(T.mul(T.mul(P, E), T.mul(r, b)), awayFromZero(a))
+  const dEb = T.sub(T.mul(T.mul(P, E), T.mul(r, la)), T.mul(E, T.mul(n, T.mul(omega, T.sin(T.mul(omega, b))))))
+  const exponent = T.add(T.mul(dEa, ta), T.mul(dEb, tb))
+  return T.concatCols([affine, product, power, exponent])
+}
+
+/** Tangents of unaryUnits (of the first child a along ta), with the same parameters q [n, 12]. [n, 4] */
+export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor => {
+  const sine = T.mul(T.mul(T.mul(col(q, 0), col(q, 1)), T.cos(T.add(T.mul(col(q, 1), a), col(q, 2)))), ta)
+  const exp = T.mul(T.mul(col(q, 3), T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))), ta)
+  const log = T.div(T.mul(col(q, 5), ta), awayFromZero(a))
+  const numerator = sineOf(a, col(q, 7), col(q, 8), col(q, 9))
+  const numeratorSlope = T.mul(T.mul(col(q, 7), col(q, 8)), T.cos(T.add(T.mul(col(q, 8), a), col(q, 9))))
+  const denominator = sineOf(a, undefined, col(q, 10), col(q, 11))
+  const small = Array.from(denominator.data, (v) => (Math.abs(v) < RATIO_FLOOR ? 1 : 0))
+  const floor = T.column(Array.from(denominator.data, (v) => (v < 0 ? -RATIO_FLOOR : RATIO_FLOOR)))
+  const D = T.where(small, floor, denominator)
+  const denominatorSlope = T.mul(col(q, 10), T.cos(T.add(T.mul(col(q, 10), a), col(q, 11))))
+  const ratio = T.mul(T.sub(T.div(numeratorSlope, D), T.div(T.mul(numerator, denominatorSlope), T.square(D))), ta)
+  return T.concatCols([sine, exp, log, ratio])
+}
+
+/**
+ * The readout unit of a pair (v, t) [n, 1]: signs [n, 1] (σ times the gated signs, a
+ * constant) · exp(c + p₁ ln|v| + p₂ ln|t|) with q = [c, p₁, p₂] per row [n, 3].
+ */
+export const readoutUnit = (v: Tensor, t: Tensor, q: Tensor, signs: Tensor): Tensor =>
+  T.mul(signs, expClamped(T.add(col(q, 0), T.add(T.mul(col(q, 1), lnAbs(v)), T.mul(col(q, 2), lnAbs(t))))))
+
+/** Entries that are not finite read 0 (with no gradient there). */
+const finiteOnly = (x: Tensor): Tensor => {
+  const bad = Array.from(x.data, (v) => (Number.isFinite(v) ? 0 : 1))
+  return bad.includes(1) ? T.where(bad, T.zeros(x.rows, x.cols), x) : x
+}
+
 export class ArithmeticBrain extends Module {
   readonly symbolEmbedding: Parameter
   readonly query: Parameter
@@ -246,6 +350,17 @@ export class ArithmeticBrain extends Module {
   readonly expo: HeadMap
   readonly logarithm: HeadMap
   readonly ratio: HeadMap
+  /** The readout unit's [c, p₁, p₂] and its gate logit (batches with unknowns only). */
+  readonly readout: HeadMap
+  readonly readoutGate: HeadMap
+  /** An unknown's value and tangent: linear maps of its name's embedding. */
+  readonly unknownValue: EmbeddingMap
+  readonly unknownTangent: EmbeddingMap
+  /**
+   * The readout unit's discrete choices per head row (found by search, see ArithmeticBrainLive):
+   * σ ∈ {−1, 1} and the sign gates s₁, s₂ ∈ {0, 1} (rows of [σ, s₁, s₂]).
+   */
+  readonly readoutSigns: Float64Array = new Float64Array(heads.length * 3).fill(1)
 
   /**
    * A learned discrete choice: the unit each head row uses once its gate is locked
@@ -275,6 +390,12 @@ export class ArithmeticBrain extends Module {
     this.logarithm = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead, (i) => (i === 0 ? 1 : 0), 0.1)
     const ratioInit = [() => 1, () => rng.uniform(0.5, 2), () => rng.uniform(0, 2 * Math.PI), () => rng.uniform(0.5, 2), () => rng.uniform(0, 2 * Math.PI)]
     this.ratio = new HeadMap(rng, d, 5, this.frozenHead, this.solvedHead, (i) => ratioInit[i]!(), 0.1)
+    // Drawn after every earlier parameter, so that the earlier ones start as before they existed.
+    this.readout = new HeadMap(rng, d, 3, this.frozenHead, this.solvedHead, () => 0, 0.5)
+    this.readoutGate = new HeadMap(rng, d, 1, this.frozenHead, this.solvedHead, () => 0, 0.1)
+    this.unknownValue = new EmbeddingMap(rng, d, 1, () => 0, 0.1)
+    this.unknownTangent = new EmbeddingMap(rng, d, 1, () => 0, 0.1)
+    for (const unit of this.units()) unit.initAddedRows(rng)
   }
 
   /**
@@ -283,7 +404,7 @@ export class ArithmeticBrain extends Module {
    * of the batch is still unlocked). When every row is locked the gates are constants
    * (soft gates would get a zero gradient) and only each row's unit is returned.
    */
-  private gates(headRows: Int32Array, logits: () => Tensor): Int32Array | Tensor {
+  private gates(headRows: Int32Array, logits: () => Tensor, K: number): Int32Array | Tensor {
     const n = headRows.length
     const path = new Int32Array(n)
     let locked = 0
@@ -295,9 +416,9 @@ export class ArithmeticBrain extends Module {
     if (locked === n) return path
     const soft = T.softmax(T.gather(logits(), headRows))
     if (locked === 0) return soft
-    const mask = new Float64Array(n * PATH_COUNT)
-    for (let i = 0; i < n; i++) if ((path[i] as number) >= 0) mask.fill(1, i * PATH_COUNT, (i + 1) * PATH_COUNT)
-    return T.where(mask, oneHot(path), soft)
+    const mask = new Float64Array(n * K)
+    for (let i = 0; i < n; i++) if ((path[i] as number) >= 0) mask.fill(1, i * K, (i + 1) * K)
+    return T.where(mask, oneHot(path, K), soft)
   }
 
   /**
@@ -315,7 +436,10 @@ export class ArithmeticBrain extends Module {
 
   /** Every head map (for freezing and state). */
   units(): ReadonlyArray<HeadMap> {
-    return [this.affine, this.product, this.powers, this.signs, this.rate, this.omega, this.gate, this.sine, this.expo, this.logarithm, this.ratio]
+    return [
+      this.affine, this.product, this.powers, this.signs, this.rate, this.omega, this.gate, this.sine, this.expo, this.logarithm, this.ratio,
+      this.readout, this.readoutGate
+    ]
   }
 
   /**
@@ -388,20 +512,47 @@ export class ArithmeticBrain extends Module {
   }
 
   forward(batch: FeaturizedBatch, options: ForwardOptions = {}): BrainForward {
+    // With unknowns, nodes carry tangents too and the readout unit joins (K = 9).
+    const tangentMode = batch.hasUnbound
+    const K = tangentMode ? TANGENT_PATH_COUNT : PATH_COUNT
     // The batch's numbers as a constant column (ops never write their inputs: no copy needed).
     let leafValues: Tensor = new T.Tensor(batch.leafValues, batch.leafCount, 1)
-    const symbolValues = this.readSymbols(batch)
+    let symbolValues = this.readSymbols(batch)
+    let leafTangents: Tensor | undefined
+    if (tangentMode && symbolValues !== undefined) {
+      // An unknown's value and tangent are maps of its name's embedding, not a binding's value.
+      const names = batch.symbolLeafName
+      const unbound = batch.symbolLeafUnbound
+      symbolValues = T.where(unbound, T.gather(this.unknownValue.apply(this.symbolEmbedding), names), symbolValues)
+      const tangents = T.where(unbound, T.gather(this.unknownTangent.apply(this.symbolEmbedding), names), T.zeros(names.length, 1))
+      leafTangents = T.scatterAdd(T.zeros(batch.leafCount, 1), batch.symbolLeafRow, tangents)
+    }
     if (symbolValues !== undefined) leafValues = T.scatterAdd(leafValues, batch.symbolLeafRow, symbolValues)
     // Node values by height level ([leaves], [level 1], …): children are gathered across the
     // parts, so the values of all rows are never copied into one growing tensor.
     const valueParts: Array<Tensor> = [leafValues]
-    const teacher = options.teacherForcing === true ? batch.nodeTargets : undefined
+    const tangentParts: Array<Tensor> = leafTangents === undefined ? [] : [leafTangents]
+    const teacherForcing = options.teacherForcing === true
+    const teacher = teacherForcing ? batch.nodeTargets : undefined
     const known = teacher?.map((v) => (Number.isNaN(v) ? 0 : 1))
     const teacherValues = teacher === undefined ? undefined : T.column(teacher.map((v) => (Number.isNaN(v) ? 0 : v)))
+    // Teacher pairs (affine targets): a node's tangent α and its value β at the unknown = 0.
+    const affine = (teacherForcing || options.affineForcing === true) && tangentMode ? batch.nodeAffine : undefined
+    const affineKnown = affine === undefined ? undefined : Uint8Array.from({ length: affine.length / 2 }, (_, r) => (Number.isNaN(affine[2 * r]) ? 0 : 1))
+    const affineTangent = affine === undefined ? undefined : T.column(Array.from({ length: affine.length / 2 }, (_, r) => (affineKnown![r] ? affine[2 * r]! : 0)))
+    const affineValue = affine === undefined ? undefined : T.column(Array.from({ length: affine.length / 2 }, (_, r) => (affineKnown![r] ? affine[2 * r + 1]! : 0)))
     const child = (rows: Int32Array): Tensor => {
-      const predicted = T.gatherConcat(valueParts, rows)
-      if (teacherValues === undefined || known === undefined) return predicted
-      return T.where(Array.from(rows, (r) => known[r] as number), T.gather(teacherValues, rows), predicted)
+      let predicted = T.gatherConcat(valueParts, rows)
+      if (teacherValues !== undefined && known !== undefined)
+        predicted = T.where(Array.from(rows, (r) => known[r] as number), T.gather(teacherValues, rows), predicted)
+      if (affineValue !== undefined && affineKnown !== undefined)
+        predicted = T.where(Array.from(rows, (r) => affineKnown[r] as number), T.gather(affineValue, rows), predicted)
+      return predicted
+    }
+    const childTangent = (rows: Int32Array): Tensor => {
+      const predicted = T.gatherConcat(tangentParts, rows)
+      if (affineTangent === undefined || affineKnown === undefined) return predicted
+      return T.where(Array.from(rows, (r) => affineKnown[r] as number), T.gather(affineTangent, rows), predicted)
     }
     // Every unit's parameters for every head row, once per forward (a node reads its head's row):
     // [H, 10] = w₁ w₂ | product logits | p₁ p₂ | sign logits | r | ω  (T.arithmeticUnits' layout).
@@ -415,43 +566,66 @@ export class ArithmeticBrain extends Module {
     ])
     // [H, 12] = A w c (sine) | w c (exp) | w c (log) | A w₁ c₁ w₂ c₂ (ratio)
     const unary = T.concatCols([this.sine.table(), this.expo.table(), this.logarithm.table(), this.ratio.table()])
+    const readout = tangentMode ? this.readout.table() : undefined
     let gateLogits: Tensor | undefined
-    const gateTable = (): Tensor => (gateLogits ??= this.gate.table())
+    const gateTable = (): Tensor =>
+      (gateLogits ??= tangentMode ? T.concatCols([this.gate.table(), this.readoutGate.table()]) : this.gate.table())
     // Per-level path values and gates [n, K], so that the roots' can be gathered.
     const pathRows: Array<Tensor> = []
     const gateRows: Array<Int32Array | Tensor> = []
     for (const level of batch.levels) {
       const a = child(level.child0) // [n, 1]
       const b = child(level.child1) // [n, 1]
+      const unaryParameters = T.gather(unary, level.head)
       // affine, product, power-product, exponent (the formulas in the header), fused in one op
-      const paths = T.concatCols([T.arithmeticUnits(a, b, units, level.head), unaryUnits(a, T.gather(unary, level.head))]) // [n, K]
-      const gates = this.gates(level.head, gateTable) // [n, K]
+      const parts = [T.arithmeticUnits(a, b, units, level.head), unaryUnits(a, unaryParameters)]
+      let tangentPaths: Tensor | undefined
+      if (readout !== undefined) {
+        const ta = childTangent(level.child0)
+        const tb = childTangent(level.child1)
+        const signs = T.column(
+          Array.from(level.head, (h, i) => {
+            const sigma = this.readoutSigns[3 * h] as number
+            const s1 = this.readoutSigns[3 * h + 1] as number
+            const s2 = this.readoutSigns[3 * h + 2] as number
+            return sigma * (s1 * Math.sign(a.data[i] as number) + 1 - s1) * (s2 * Math.sign(ta.data[i] as number) + 1 - s2)
+          })
+        )
+        parts.push(readoutUnit(a, ta, T.gather(readout, level.head), signs))
+        tangentPaths = finiteOnly(
+          T.concatCols([arithmeticTangents(a, b, ta, tb, T.gather(units, level.head)), unaryTangents(a, ta, unaryParameters), T.zeros(a.rows, 1)])
+        )
+      }
+      const paths = T.concatCols(parts) // [n, K]
+      const gates = this.gates(level.head, gateTable, K) // [n, K]
       pathRows.push(paths)
       gateRows.push(gates)
       // Σₖ gₖ pathₖ: with every gate locked, the locked unit's path (row k of the identity · paths)
-      valueParts.push(
-        gates instanceof Int32Array ? T.rowDot(IDENTITY, gates, paths, undefined) : T.rowDot(gates, undefined, paths, undefined)
-      )
+      const mix = (x: Tensor) =>
+        gates instanceof Int32Array ? T.rowDot(identity(K), gates, x, undefined) : T.rowDot(gates, undefined, x, undefined)
+      valueParts.push(mix(paths))
+      if (tangentPaths !== undefined) tangentParts.push(mix(tangentPaths))
     }
     // Leaves carry their value on every path, with uniform gates (built only if read).
-    const leafPaths = () => T.matmul(leafValues, T.ones(1, PATH_COUNT))
-    const leafGates = () => T.full(batch.leafCount, PATH_COUNT, 1 / PATH_COUNT)
+    const leafPaths = () => T.matmul(leafValues, T.ones(1, K))
+    const leafGates = () => T.full(batch.leafCount, K, 1 / K)
     const leafRoot = batch.roots.some((r) => r < batch.leafCount)
     const atRoots = (leaf: () => Tensor, levels: Array<Tensor>): Tensor =>
       leafRoot || levels.length === 0
         ? T.gather(T.concatRows([leaf(), ...levels]), batch.roots)
         : T.gatherConcat(levels, batch.roots.map((r) => r - batch.leafCount))
     let values: Tensor | undefined
+    let tangents: Tensor | undefined
     let paths: Tensor | undefined
     let gates: Tensor | undefined
     const rootGates = (): Tensor => {
-      if (leafRoot || !gateRows.every((g) => g instanceof Int32Array)) return atRoots(leafGates, gateRows.map(gateTensor))
+      if (leafRoot || !gateRows.every((g) => g instanceof Int32Array)) return atRoots(leafGates, gateRows.map((g) => gateTensor(g, K)))
       // all locked: the one-hot rows of the roots' units, built for the roots only
       const path = batch.roots.map((r) => {
         const l = batch.levels.findIndex((level) => r < level.start + level.count)
         return (gateRows[l] as Int32Array)[r - (batch.levels[l] as HeightLevel).start] as number
       })
-      return oneHot(path)
+      return oneHot(path, K)
     }
     return {
       output: T.gatherConcat(valueParts, batch.roots),
@@ -461,11 +635,15 @@ export class ArithmeticBrain extends Module {
       get values() {
         return (values ??= T.concatRows(valueParts))
       },
+      get tangents() {
+        if (tangentParts.length === 0) return undefined
+        return (tangents ??= T.concatRows(tangentParts))
+      },
       get paths() {
         return (paths ??= T.concatRows([leafPaths(), ...pathRows]))
       },
       get gates() {
-        return (gates ??= T.concatRows([leafGates(), ...gateRows.map(gateTensor)]))
+        return (gates ??= T.concatRows([leafGates(), ...gateRows.map((g) => gateTensor(g, K))]))
       }
     }
   }

@@ -3,15 +3,25 @@
  * schedule (BRAIN-NOTES): the first quarter of a schedule warms every unit up on every
  * example and teaches the gates which unit fits; then each head's gate is locked to
  * its argmax and the value itself is trained.
+ *
+ * Inputs with an unknown (level 7, `(solve (= lhs rhs) x)`): every node also carries its
+ * tangent along the unknown, so an affine node carries (α, β); the unknown's own pair is
+ * learned from the per-side affine targets (`subtreeAffine`, an auxiliary loss), and the
+ * sides pass their target pairs up while training. Heads that have no one-operator data
+ * (their nodes are not numbers) are locked by a joint search over candidate units and
+ * parameters (the current ones, a small affine grid, the readout fitted in log space under
+ * every sign choice), scored on the step's examples; the readout's signs are searched
+ * again a few times per schedule (BRAIN-NOTES: a sign is a discrete choice, not a weight).
  */
 import { Effect, Layer } from "effect"
 import type { Expr } from "../../domain/Expr.js"
 import { Rng } from "../../domain/Random.js"
 import * as T from "../../tensor/index.js"
+import type { Tensor } from "../../tensor/index.js"
 import { Brain, BrainError, type BrainExample, type BrainModel } from "../../services/Brain.js"
-import { ArithmeticBrain } from "./ArithmeticBrain.js"
-import { canFeaturize, featurize, headRowsOf, type BrainInput } from "./featurize.js"
-import { chooseUnit, fixUnitParameters, setUnitParameters, teacherSamples } from "./search.js"
+import { ArithmeticBrain, PATHS, READOUT, TANGENT_PATH_COUNT, type BrainForward } from "./ArithmeticBrain.js"
+import { canFeaturize, featurize, headRowsOf, type BrainInput, type FeaturizedBatch } from "./featurize.js"
+import { chooseUnit, fixUnitParameters, leastSquares, setUnitParameters, teacherSamples, unitMaps } from "./search.js"
 import { isCorrectNumber, numericObjective, relativeError, polishObjective, warmupObjective } from "./objective.js"
 
 export const WARMUP_FRACTION = 0.25
@@ -21,6 +31,205 @@ const targetsOf = (batch: ReadonlyArray<BrainExample>): Float64Array =>
 
 /** Whether this architecture has an input for every head of the expression. */
 const featurizable = (input: BrainInput): boolean => canFeaturize(input.expr)
+
+/** The batch's affine targets, or undefined when no example has any (featurize then skips them). */
+const affineOf = (batch: ReadonlyArray<BrainExample>) =>
+  batch.some((ex) => ex.subtreeAffine !== undefined) ? batch.map((ex) => ex.subtreeAffine) : undefined
+
+/**
+ * Auxiliary loss on the rows with affine targets [α, β]: their tangent against α and their
+ * value against β, log(1 + relerr²) each (BRAIN-NOTES: without per-side targets L7 stays at 0.1 %).
+ */
+const affineLoss = (forward: BrainForward, features: FeaturizedBatch): Tensor | undefined => {
+  const affine = features.nodeAffine
+  const tangents = forward.tangents
+  if (affine === undefined || tangents === undefined) return undefined
+  const rows: Array<number> = []
+  for (let r = 0; r < affine.length / 2; r++) if (!Number.isNaN(affine[2 * r])) rows.push(r)
+  if (rows.length === 0) return undefined
+  const alpha = Float64Array.from(rows, (r) => affine[2 * r] as number)
+  const beta = Float64Array.from(rows, (r) => affine[2 * r + 1] as number)
+  const smooth = (err: Tensor) => T.log(T.addScalar(T.square(err), 1))
+  return T.mean(T.add(smooth(relativeError(T.gather(tangents, rows), alpha)), smooth(relativeError(T.gather(forward.values, rows), beta))))
+}
+
+/** Share of outputs within tolerance and the mean log(1 + relerr²), no gradients. */
+const scoreOutputs = (net: ArithmeticBrain, features: FeaturizedBatch, y: Float64Array) =>
+  T.noGrad(() => {
+    const out = net.forward(features, { affineForcing: true }).output.data
+    let hits = 0
+    let loss = 0
+    for (let i = 0; i < y.length; i++) {
+      const v = out[i] as number
+      const t = y[i] as number
+      const rel = (v - t) / Math.max(1, Math.abs(t))
+      if (isCorrectNumber(v, t)) hits++
+      loss += Number.isFinite(rel) ? Math.log1p(rel * rel) : 1e3
+    }
+    return { hits, loss }
+  })
+const better = (a: { hits: number; loss: number }, b: { hits: number; loss: number } | undefined) =>
+  b === undefined || a.hits > b.hits || (a.hits === b.hits && a.loss < b.loss)
+
+/** A candidate for a head: its unit, that unit's parameters, and (readout) its signs [σ, s₁, s₂]. */
+interface Candidate {
+  readonly unit: number
+  readonly parameters: ReadonlyArray<number>
+  readonly signs?: ReadonlyArray<number> | undefined
+}
+const mapsOf = (net: ArithmeticBrain, k: number) => (k === READOUT ? [net.readout] : unitMaps(net, k))
+
+/** Runs f with head h set to the candidate (its unit locked, its parameters fixed), then restores the head. */
+const withCandidate = <A>(net: ArithmeticBrain, h: number, c: Candidate, f: () => A): A => {
+  const units = net.units()
+  const saved = units.map((m) => Array.from(m.fixed.data.subarray(h * m.fixed.cols, (h + 1) * m.fixed.cols)))
+  const savedSigns = Array.from(net.readoutSigns.subarray(3 * h, 3 * h + 3))
+  const savedPath = net.lockedPath[h] as number
+  const savedSolved = net.solvedHead[h] as number
+  applyCandidate(net, h, c)
+  try {
+    return f()
+  } finally {
+    units.forEach((m, i) => m.fixRow(h, saved[i] as Array<number>))
+    net.readoutSigns.set(savedSigns, 3 * h)
+    net.lockedPath[h] = savedPath
+    net.solvedHead[h] = savedSolved
+  }
+}
+const applyCandidate = (net: ArithmeticBrain, h: number, c: Candidate) => {
+  T.noGrad(() => {
+    if (net.solvedHead[h] === 0)
+      for (const m of net.units()) {
+        const t = m.table()
+        m.fixRow(h, t.data.subarray(h * t.cols, (h + 1) * t.cols))
+      }
+  })
+  let offset = 0
+  for (const m of mapsOf(net, c.unit)) {
+    m.fixRow(h, c.parameters.slice(offset, offset + m.fixed.cols))
+    offset += m.fixed.cols
+  }
+  if (c.signs !== undefined) net.readoutSigns.set(c.signs, 3 * h)
+  net.lockedPath[h] = c.unit
+  net.solvedHead[h] = 1
+}
+
+/** Generic affine weights tried for every head: (w₁, w₂) ∈ {−1, 0, 1}², not both 0. */
+const AFFINE_GRID = [-1, 0, 1].flatMap((w1) => [-1, 0, 1].map((w2) => [w1, w2])).filter(([w1, w2]) => w1 !== 0 || w2 !== 0)
+
+/**
+ * Candidates for head h: every unit with its current parameters, the affine grid, and the
+ * readout with (c, p₁, p₂) fitted by least squares in log space to the answers of the
+ * roots the head computes (ln|y| = c + p₁ ln|v| + p₂ ln|t| over their first child's pair),
+ * under every sign choice.
+ */
+const candidatesOf = (net: ArithmeticBrain, features: FeaturizedBatch, y: Float64Array, h: number): Array<Candidate> => {
+  const out: Array<Candidate> = []
+  const current = T.noGrad(() => Array.from({ length: TANGENT_PATH_COUNT }, (_, k) => mapsOf(net, k).flatMap((m) => {
+    const t = m.table()
+    return Array.from(t.data.subarray(h * t.cols, (h + 1) * t.cols))
+  })))
+  for (let k = 0; k < TANGENT_PATH_COUNT; k++) out.push({ unit: k, parameters: current[k] as Array<number>, signs: k === READOUT ? Array.from(net.readoutSigns.subarray(3 * h, 3 * h + 3)) : undefined })
+  const affine = PATHS.indexOf("affine")
+  for (const w of AFFINE_GRID) out.push({ unit: affine, parameters: w })
+  const example = new Map<number, number>()
+  features.roots.forEach((r, k) => example.set(r, k))
+  const rows: Array<Array<number>> = []
+  const target: Array<number> = []
+  T.noGrad(() => {
+    const forward = net.forward(features, { affineForcing: true })
+    const values = forward.values.data
+    const tangents = forward.tangents?.data
+    if (tangents === undefined) return
+    for (const level of features.levels)
+      for (let j = 0; j < level.count; j++) {
+        const k = example.get(level.start + j)
+        if ((level.head[j] as number) !== h || k === undefined) continue
+        const c = level.child0[j] as number
+        const v = values[c] as number
+        const t = tangents[c] as number
+        const yk = y[k] as number
+        if (v !== 0 && t !== 0 && yk !== 0 && Number.isFinite(v) && Number.isFinite(t) && Number.isFinite(yk)) {
+          rows.push([1, Math.log(Math.abs(v)), Math.log(Math.abs(t))])
+          target.push(Math.log(Math.abs(yk)))
+        }
+      }
+  })
+  const fit = rows.length >= 3 ? leastSquares(rows, target) : undefined
+  if (fit !== undefined && fit.every(Number.isFinite))
+    for (const sigma of [1, -1]) for (const s1 of [1, 0]) for (const s2 of [1, 0]) out.push({ unit: READOUT, parameters: fit, signs: [sigma, s1, s2] })
+  return out
+}
+
+/**
+ * Heads of a batch with unknowns that have no one-operator data, one or two of them:
+ * chosen jointly by search, every candidate of the first (lower) head with every candidate
+ * of the second fitted after it, scored on the step's examples; the best are locked and
+ * their parameters fixed. More heads: one at a time (lockByScore).
+ */
+const lockJointly = (net: ArithmeticBrain, features: FeaturizedBatch, y: Float64Array, fresh: ReadonlyArray<number>): boolean => {
+  if (fresh.length > 2) return false
+  const height = (h: number) => features.levels.findIndex((l) => l.head.includes(h))
+  const [first, second] = [...fresh].sort((a, b) => height(a) - height(b) || a - b) as [number, number | undefined]
+  let best: { hits: number; loss: number; picks: Array<Candidate> } | undefined
+  for (const c1 of candidatesOf(net, features, y, first))
+    withCandidate(net, first, c1, () => {
+      if (second === undefined) {
+        const s = scoreOutputs(net, features, y)
+        if (better(s, best)) best = { ...s, picks: [c1] }
+        return
+      }
+      for (const c2 of candidatesOf(net, features, y, second)) {
+        const s = withCandidate(net, second, c2, () => scoreOutputs(net, features, y))
+        if (better(s, best)) best = { ...s, picks: [c1, c2] }
+      }
+    })
+  if (best === undefined) return false
+  const picks = best.picks
+  applyCandidate(net, first, picks[0]!)
+  if (second !== undefined) applyCandidate(net, second, picks[1]!)
+  return true
+}
+
+/**
+ * Heads of a batch with unknowns that have no one-operator data (their nodes' values are
+ * not numbers, e.g. an equation): each is locked, in turn, to the unit whose choice scores
+ * best on the step's examples (a discrete choice learned by search on training data).
+ */
+const lockByScore = (net: ArithmeticBrain, features: FeaturizedBatch, y: Float64Array, fresh: ReadonlyArray<number>) => {
+  // Coordinate search: every head given the others, twice (the second round sees the first's locks).
+  for (const h of [...fresh, ...fresh]) {
+    let best: { hits: number; loss: number; unit: number } | undefined
+    for (let k = 0; k < TANGENT_PATH_COUNT; k++) {
+      net.lockedPath[h] = k
+      const s = scoreOutputs(net, features, y)
+      if (better(s, best)) best = { ...s, unit: k }
+    }
+    net.lockedPath[h] = best!.unit
+  }
+}
+
+/**
+ * The readout unit's discrete choices (σ ∈ {−1, 1}, s₁, s₂ ∈ {0, 1}) of each listed head:
+ * the combination that scores best on the step's examples. BRAIN-NOTES: a sign learned as
+ * a weight sticks at +1 and loses the negative solutions; as a searched choice it does not.
+ */
+const searchReadoutSigns = (net: ArithmeticBrain, features: FeaturizedBatch, y: Float64Array, heads: ReadonlyArray<number>) => {
+  for (const h of heads) {
+    let best: { hits: number; loss: number; choice: Array<number> } | undefined
+    for (const sigma of [1, -1])
+      for (const s1 of [1, 0])
+        for (const s2 of [1, 0]) {
+          net.readoutSigns.set([sigma, s1, s2], 3 * h)
+          const s = scoreOutputs(net, features, y)
+          if (better(s, best)) best = { ...s, choice: [sigma, s1, s2] }
+        }
+    net.readoutSigns.set(best!.choice, 3 * h)
+  }
+}
+
+/** How often per schedule the readout signs are searched again. */
+export const SIGN_SEARCHES = 40
 
 /** Fewer one-operator samples than this in a step: a head's choice waits (until half the schedule). */
 export const MIN_SEARCH_SAMPLES = 8
@@ -51,10 +260,19 @@ const lockBySearch = (net: ArithmeticBrain, batch: ReadonlyArray<BrainExample>, 
       net.lockedPath[h] = choice.unit
     } else if (examples.length === 0 || fraction >= 0.5) byArgmax.push(h)
   }
-  if (byArgmax.length > 0) net.lockGates(byArgmax)
+  if (byArgmax.length === 0) return
+  // With unknowns in the step, heads without one-operator data are locked by their score.
+  const unknowns = batch.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
+  const features = unknowns.length === 0 ? undefined : featurize(unknowns.map((ex) => ex.input), undefined, affineOf(unknowns))
+  if (features !== undefined && features.hasUnbound) {
+    if (!lockJointly(net, features, targetsOf(unknowns), byArgmax)) lockByScore(net, features, targetsOf(unknowns), byArgmax)
+  }
+  else net.lockGates(byArgmax)
 }
 
 export const makeModel = (net: ArithmeticBrain): BrainModel => {
+  /** The last sign-search slot (of SIGN_SEARCHES per schedule), part of the state. */
+  let signSearch = -1
   const unlockedHeads = (rows: Iterable<number>) => [...new Set(rows)].filter((h) => (net.lockedPath[h] as number) < 0)
   return {
     kind: "arithmetic-cells",
@@ -67,15 +285,19 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       if (numeric.length === 0) return T.scalar(0)
       const features = featurize(
         numeric.map((ex) => ex.input),
-        numeric.map((ex) => ex.subtreeValues)
+        numeric.map((ex) => ex.subtreeValues),
+        affineOf(numeric)
       )
       const heads = features.levels.flatMap((l) => [...l.head])
       const warm = progress.fraction < WARMUP_FRACTION && unlockedHeads(heads).length > 0
       // No state changes here (shards of a step may run on copies of the model): gates are
       // locked by prepareStep; a head still unlocked after the warm-up mixes its units.
       if (!warm) {
-        const forward = net.forward(features)
-        const main = numericObjective(forward, targetsOf(numeric))
+        // The sides of an equation pass their target pairs up (the unknown's own pair learns from the auxiliary loss).
+        const forward = net.forward(features, { affineForcing: true })
+        let main = numericObjective(forward, targetsOf(numeric))
+        const aux = affineLoss(forward, features)
+        if (aux !== undefined) main = T.add(main, aux)
         // Per-node auxiliary target of the symbol reads (their binding's value), so that the
         // root's gradients through steep units (exp) cannot pull the attention off them.
         const t = features.nodeTargets
@@ -99,8 +321,20 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
             rows.push(r)
             targets.push(nodeTargets[r] as number)
           }
-      if (rows.length === 0) return warmupObjective(forward, features.roots, targetsOf(numeric))
-      return warmupObjective(forward, rows, Float64Array.from(targets))
+      // With unknowns, roots whose value is not a subtree's (an equation's solution) take the answer.
+      if (features.hasUnbound && nodeTargets !== undefined) {
+        const y = targetsOf(numeric)
+        features.roots.forEach((r, k) => {
+          if (Number.isNaN(nodeTargets[r]) && !Number.isNaN(y[k])) {
+            rows.push(r)
+            targets.push(y[k] as number)
+          }
+        })
+      }
+      const aux = affineLoss(forward, features)
+      const warm0 =
+        rows.length === 0 ? warmupObjective(forward, features.roots, targetsOf(numeric)) : warmupObjective(forward, rows, Float64Array.from(targets))
+      return aux === undefined ? warm0 : T.add(warm0, aux)
     },
     canLearn: (ex) => ex.target._tag === "Number" && featurizable(ex.input),
     prepareStep: (batch, progress) => {
@@ -117,6 +351,16 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       for (const ex of batch) if (ex.target._tag === "Number" && featurizable(ex.input)) headRowsOf(ex.input.expr, rows)
       const fresh = unlockedHeads(rows)
       if (fresh.length > 0) lockBySearch(net, batch, fresh, progress.fraction)
+      // The readout's discrete choices of the unfrozen heads, SIGN_SEARCHES times a schedule.
+      const slot = Math.floor(progress.fraction * SIGN_SEARCHES)
+      if (slot === signSearch) return
+      const numeric = batch.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
+      if (numeric.length === 0) return
+      const features = featurize(numeric.map((ex) => ex.input), undefined, affineOf(numeric))
+      if (!features.hasUnbound) return
+      signSearch = slot
+      const open = [...new Set(features.levels.flatMap((l) => [...l.head]))].filter((h) => net.frozenHead[h] === 0).sort((a, b) => a - b)
+      searchReadoutSigns(net, features, targetsOf(numeric), open)
     },
     predict: (inputs: ReadonlyArray<BrainInput>) =>
       T.noGrad(() => {
@@ -133,7 +377,10 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         return answers
       }),
     polish: (train, iterations) => {
-      const numeric = train.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
+      // Inputs with an unknown are left out: their heads' parameters were fixed by search, the
+      // unknown's pair learns from its affine targets, and their tangent pass made each
+      // L-BFGS iteration minutes long on the trainer's sample.
+      const numeric = train.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input) && !hasUnknown(ex.input))
       if (numeric.length === 0) return { before: 0, after: 0 }
       const features = featurize(numeric.map((ex) => ex.input))
       const y = targetsOf(numeric)
@@ -160,7 +407,9 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       consolidated: [net.consolidated ? 1 : 0],
       frozenHead: [...net.frozenHead],
       solvedHead: [...net.solvedHead],
-      symbols: [net.symbolsSeen ? 1 : 0, net.symbolsFrozen ? 1 : 0]
+      symbols: [net.symbolsSeen ? 1 : 0, net.symbolsFrozen ? 1 : 0],
+      readoutSigns: [...net.readoutSigns],
+      signSearch: [signSearch]
     }),
     loadState: (state) =>
       Effect.suspend(() => {
@@ -180,9 +429,25 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         const symbols = state["symbols"] ?? [0, 0]
         net.symbolsSeen = symbols[0] === 1
         net.applyFreezing(state["consolidated"]?.[0] === 1, symbols[1] === 1)
+        const signs = state["readoutSigns"] ?? new Array<number>(net.readoutSigns.length).fill(1)
+        if (signs.length !== net.readoutSigns.length)
+          return Effect.fail(new BrainError({ reason: "BadState", message: "readoutSigns has the wrong length" }))
+        net.readoutSigns.set(signs)
+        signSearch = state["signSearch"]?.[0] ?? -1
         return Effect.void
       })
   }
+}
+
+/** Whether the input has a symbol that its bindings do not name (an unknown). */
+const hasUnknown = (input: BrainInput): boolean => {
+  const stack: Array<Expr> = [input.expr]
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr
+    if (e._tag === "Symbol" && !input.bindings.some(([name]) => name === e.name)) return true
+    if (e._tag === "Op" || e._tag === "Fn") stack.push(...e.args)
+  }
+  return false
 }
 
 const hasSymbol = (e: Expr): boolean => {

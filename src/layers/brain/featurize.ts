@@ -26,6 +26,13 @@ export interface BrainInput {
  */
 export type SubtreeValues = ReadonlyMap<string, number>
 
+/**
+ * Per-node affine targets of one input: subtrees (keyed by printed Polish) that are
+ * α·v + β in the input's unbound symbol v, as [α, β] (e.g. the two sides of an
+ * equation, stored by the generator). For the auxiliary loss on the nodes' tangents.
+ */
+export type SubtreeAffine = ReadonlyMap<string, readonly [number, number]>
+
 export interface HeightLevel {
   /** Row of this level's first node (its nodes are consecutive). */
   readonly start: number
@@ -46,6 +53,10 @@ export interface FeaturizedBatch {
   readonly symbolLeafRow: Int32Array
   readonly symbolLeafName: Int32Array
   readonly symbolLeafExample: Int32Array
+  /** 1 for a symbol leaf whose example binds no symbol of its name (an unknown, as x in an equation). */
+  readonly symbolLeafUnbound: Uint8Array
+  /** Whether some symbol leaf is unbound. */
+  readonly hasUnbound: boolean
   /** Bindings of every example, flattened. */
   readonly bindingName: Int32Array
   readonly bindingValue: Float64Array
@@ -55,6 +66,8 @@ export interface FeaturizedBatch {
   readonly roots: Int32Array
   /** Target value of every row (NaN where none is known); present when targets were given. */
   readonly nodeTargets: Float64Array | undefined
+  /** Affine target [α, β] of every row (rows × 2, NaN where none is known); present when affine targets were given. */
+  readonly nodeAffine: Float64Array | undefined
 }
 
 const NUMBER = 0
@@ -179,9 +192,10 @@ export const headRowsOf = (e: Expr, into: Set<number> = new Set()): Set<number> 
 
 export const featurize = (
   inputs: ReadonlyArray<BrainInput>,
-  targets?: ReadonlyArray<SubtreeValues | undefined>
+  targets?: ReadonlyArray<SubtreeValues | undefined>,
+  affine?: ReadonlyArray<SubtreeAffine | undefined>
 ): FeaturizedBatch => {
-  const t = new NodeTable(targets !== undefined)
+  const t = new NodeTable(targets !== undefined || affine !== undefined)
   const rootNodes = new Int32Array(inputs.length)
   for (let k = 0; k < inputs.length; k++) rootNodes[k] = build((inputs[k] as BrainInput).expr, k, t)
   const total = t.kind.length
@@ -204,6 +218,8 @@ export const featurize = (
   const symbolLeafRow = new Int32Array(symbols)
   const symbolLeafName = new Int32Array(symbols)
   const symbolLeafExample = new Int32Array(symbols)
+  const symbolLeafUnbound = new Uint8Array(symbols)
+  let hasUnbound = false
   const levels: Array<HeightLevel> = []
   let start = leafCount
   for (let h = 1; h <= maxHeight; h++) {
@@ -220,6 +236,11 @@ export const featurize = (
         symbolLeafRow[s] = r
         symbolLeafName[s] = t.row[i] as number
         symbolLeafExample[s] = t.example[i] as number
+        const bound = (inputs[t.example[i] as number] as BrainInput).bindings.some(([name]) => t.symbolRow(name) === t.row[i])
+        if (!bound) {
+          symbolLeafUnbound[s] = 1
+          hasUnbound = true
+        }
         s++
       }
     } else {
@@ -263,9 +284,26 @@ export const featurize = (
       }
     }
   }
+  let nodeAffine: Float64Array | undefined
+  if (affine !== undefined) {
+    const exprs = t.exprs as Array<Expr>
+    nodeAffine = new Float64Array(2 * start).fill(NaN)
+    for (let i = 0; i < total; i++) {
+      const known = affine[t.example[i] as number]
+      if (known === undefined || known.size === 0 || t.kind[i] === NUMBER) continue
+      const pair = known.get(print(exprs[i] as Expr))
+      if (pair === undefined) continue
+      const r = index[i] as number
+      nodeAffine[2 * r] = pair[0]
+      nodeAffine[2 * r + 1] = pair[1]
+    }
+  }
   for (let k = 0; k < rootNodes.length; k++) rootNodes[k] = index[rootNodes[k] as number] as number
   return {
     nodeTargets,
+    nodeAffine,
+    symbolLeafUnbound,
+    hasUnbound,
     size: inputs.length,
     leafCount,
     leafValues,

@@ -88,7 +88,7 @@ export const unitValue = (k: number, p: ArrayLike<number>, a: number, b: number)
 }
 
 /** The head maps whose outputs, concatenated, are unit k's parameters. */
-const unitMaps = (net: ArithmeticBrain, k: number) => {
+export const unitMaps = (net: ArithmeticBrain, k: number) => {
   switch (PATHS[k]) {
     case "affine":
       return [net.affine]
@@ -128,7 +128,7 @@ const solve = (M: Array<Array<number>>, v: Array<number>): Array<number> | undef
 }
 
 /** Least squares y ≈ X β over the rows where every feature and y are finite (a tiny ridge). */
-const leastSquares = (X: Array<Array<number>>, y: Array<number>): Array<number> | undefined => {
+export const leastSquares = (X: Array<Array<number>>, y: Array<number>): Array<number> | undefined => {
   const k = X[0]?.length ?? 0
   const M = Array.from({ length: k }, () => new Array<number>(k).fill(0))
   const v = new Array<number>(k).fill(0)

@@ -7,12 +7,21 @@
 import type { Expr } from "../../domain/Expr.js"
 import { functions, operators } from "../../domain/Expr.js"
 
+/**
+ * Rows added after the first ones: their initial values are drawn after every other
+ * parameter's, so that adding them leaves the earlier rows' initialisation unchanged.
+ */
+export const ADDED_HEADS: ReadonlyArray<string> = ["solve/2"]
+
 /** One row per (head, arity) the expression language has: "+/2", "-/1", "sin/1", … */
 export const heads: ReadonlyArray<string> = [
   ...operators.map((o) => `${o}/2`),
   "-/1",
-  ...functions.filter((f) => f !== "derive" && f !== "integrate" && f !== "solve").map((f) => `${f}/${f === "=" ? 2 : 1}`)
+  ...functions.filter((f) => f !== "derive" && f !== "integrate" && f !== "solve").map((f) => `${f}/${f === "=" ? 2 : 1}`),
+  ...ADDED_HEADS
 ]
+/** Rows initialised in the first pass (see ADDED_HEADS). */
+export const FIRST_HEADS = heads.length - ADDED_HEADS.length
 const headIndex = new Map(heads.map((h, i) => [h, i]))
 
 export const headRow = (e: Extract<Expr, { _tag: "Op" | "Fn" }>, arity: number): number => {

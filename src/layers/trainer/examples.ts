@@ -8,8 +8,9 @@ import { Either } from "effect"
 import type { Example } from "../../domain/Example.js"
 import type { Expr } from "../../domain/Expr.js"
 import { fromJson } from "../../domain/ExprJson.js"
-import { parse } from "../../domain/Polish.js"
+import { parse, print } from "../../domain/Polish.js"
 import type { BrainExample } from "../../services/Brain.js"
+import type { SubtreeAffine } from "../brain/featurize.js"
 import { subtreeValues } from "../brain/targets.js"
 import type { Expected } from "../grading.js"
 
@@ -22,6 +23,30 @@ export interface LabelledExample extends BrainExample {
 
 export const inputOf = (line: Example): Expr =>
   Either.getOrElse(parse(line.input_polish), () => fromJson(line.input_expr))
+
+const affinePair = (v: unknown): readonly [number, number] | undefined =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === "number" && Number.isFinite(x)) ? [v[0] as number, v[1] as number] : undefined
+
+/**
+ * The line's `lhs_affine` / `rhs_affine` (level 7) as affine targets of the equation's two
+ * sides, keyed by their printed Polish; undefined when the line has none.
+ */
+export const sideAffine = (line: Example, expr: Expr): SubtreeAffine | undefined => {
+  const lhs = affinePair(line["lhs_affine"])
+  const rhs = affinePair(line["rhs_affine"])
+  if (lhs === undefined || rhs === undefined) return undefined
+  const stack: Array<Expr> = [expr]
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr
+    if (e._tag === "Fn" && e.fn === "=" && e.args.length === 2)
+      return new Map([
+        [print(e.args[0] as Expr), lhs],
+        [print(e.args[1] as Expr), rhs]
+      ])
+    if (e._tag === "Op" || e._tag === "Fn") stack.push(...e.args)
+  }
+  return undefined
+}
 
 export const labelled = (line: Example, options: { readonly subtrees?: boolean } = {}): LabelledExample => {
   const expr = inputOf(line)
@@ -38,6 +63,7 @@ export const labelled = (line: Example, options: { readonly subtrees?: boolean }
       line.expected_result !== null
         ? { _tag: "Number", value: line.expected_result }
         : { _tag: "Expression", expr: symbolic ?? { _tag: "Integer", value: 0n } },
-    subtreeValues: options.subtrees === true && line.expected_result !== null ? subtreeValues(expr, bindings) : undefined
+    subtreeValues: options.subtrees === true && line.expected_result !== null ? subtreeValues(expr, bindings) : undefined,
+    subtreeAffine: options.subtrees === true ? sideAffine(line, expr) : undefined
   }
 }

@@ -24,6 +24,11 @@ export interface PackedExamples {
   readonly subtreeEnd: Int32Array
   readonly subtreeKeys: ReadonlyArray<string>
   readonly subtreeValues: Float64Array
+  /** Example i's affine targets (undefined when affineStart[i] is −1) are entries affineStart[i] … affineEnd[i] − 1 ([α, β] pairs). */
+  readonly affineStart: Int32Array
+  readonly affineEnd: Int32Array
+  readonly affineKeys: ReadonlyArray<string>
+  readonly affineValues: Float64Array
 }
 
 export const pack = (examples: ReadonlyArray<BrainExample>): PackedExamples => {
@@ -38,7 +43,22 @@ export const pack = (examples: ReadonlyArray<BrainExample>): PackedExamples => {
   const subtreeEnd = new Int32Array(n)
   const subtreeKeys: Array<string> = []
   const subtreeValues: Array<number> = []
+  const affineStart = new Int32Array(n)
+  const affineEnd = new Int32Array(n)
+  const affineKeys: Array<string> = []
+  const affineValues: Array<number> = []
   examples.forEach((e, i) => {
+    if (e.subtreeAffine === undefined) {
+      affineStart[i] = -1
+      affineEnd[i] = -1
+    } else {
+      affineStart[i] = affineKeys.length
+      for (const [key, [alpha, beta]] of e.subtreeAffine) {
+        affineKeys.push(key)
+        affineValues.push(alpha, beta)
+      }
+      affineEnd[i] = affineKeys.length
+    }
     inputs[i] = print(e.input.expr)
     bindingStart[i] = bindingNames.length
     for (const [name, value] of e.input.bindings) {
@@ -70,7 +90,11 @@ export const pack = (examples: ReadonlyArray<BrainExample>): PackedExamples => {
     subtreeStart,
     subtreeEnd,
     subtreeKeys,
-    subtreeValues: Float64Array.from(subtreeValues)
+    subtreeValues: Float64Array.from(subtreeValues),
+    affineStart,
+    affineEnd,
+    affineKeys,
+    affineValues: Float64Array.from(affineValues)
   }
 }
 
@@ -90,5 +114,12 @@ export const unpack = (p: PackedExamples): Array<BrainExample> =>
       subtreeValues = new Map()
       for (let j = start; j < (p.subtreeEnd[i] as number); j++) subtreeValues.set(p.subtreeKeys[j] as string, p.subtreeValues[j] as number)
     }
-    return { input: { expr: parsed(input), bindings }, target, subtreeValues }
+    const affineStart = p.affineStart[i] as number
+    let subtreeAffine: Map<string, readonly [number, number]> | undefined
+    if (affineStart >= 0) {
+      subtreeAffine = new Map()
+      for (let j = affineStart; j < (p.affineEnd[i] as number); j++)
+        subtreeAffine.set(p.affineKeys[j] as string, [p.affineValues[2 * j] as number, p.affineValues[2 * j + 1] as number])
+    }
+    return { input: { expr: parsed(input), bindings }, target, subtreeValues, subtreeAffine }
   })
