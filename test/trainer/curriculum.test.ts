@@ -125,19 +125,19 @@ describe("runCurriculum", () => {
     for (const key of Object.keys(a)) expect(Array.from(b[key]!)).toEqual(Array.from(a[key]!))
   })
 
-  it("a level the brain cannot learn from (derivatives, for a brain that answers numbers) gets no epochs but is graded", () => {
-    const derivatives = drawLevel(builtinLevels[4]!, 60, 3).map((e, i): LabelledExample => ({ ...e, id: `L5-${i}`, level: 5 }))
+  it("a level the brain cannot learn from (integrals: it has no input for integrate) gets no epochs but is graded", () => {
+    const integrals = drawLevel(builtinLevels[5]!, 60, 3).map((e, i): LabelledExample => ({ ...e, id: `L6-${i}`, level: 6 }))
     const lines: Array<string> = []
     const io: TrainerIo = {
       ...memoryIo().io,
-      load: () => Effect.succeed({ train: derivatives.slice(0, 50), val: derivatives.slice(50) }),
+      load: () => Effect.succeed({ train: integrals.slice(0, 50), val: integrals.slice(50) }),
       log: (line) => Effect.sync(() => void lines.push(line))
     }
     const model = brain(1)
     const before = model.module.stateDict()
-    const summary = Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...settings, startLevel: 5, endLevel: 5 }, io))
-    expect(summary.levels).toEqual([{ level: 5, epochs: 0, accuracy: 0, outcome: "NothingToLearn" }])
-    expect(lines[0]).toBe("[Level 5] The brain cannot learn from any of the 50 training examples (no input or output for them): no epochs, validation accuracy=0.0000")
+    const summary = Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...settings, startLevel: 6, endLevel: 6 }, io))
+    expect(summary.levels).toEqual([{ level: 6, epochs: 0, accuracy: 0, outcome: "NothingToLearn" }])
+    expect(lines[0]).toBe("[Level 6] The brain cannot learn from any of the 50 training examples (no input or output for them): no epochs, validation accuracy=0.0000")
     const after = model.module.stateDict()
     for (const key of Object.keys(before)) expect(Array.from(after[key]!)).toEqual(Array.from(before[key]!))
   })

@@ -14,8 +14,13 @@ describe("the REPL's answer to one line", () => {
       expect(r.right.engine).toBe("5")
       expect(["correct", "wrong"]).toContain(r.right.verdict)
     }
-    const d = answerLine(model, "(derive (^ x 2) x)")
-    expect(Either.getOrThrow(d)).toEqual({ brain: "—", engine: "(* 2 x)", verdict: "no answer" })
+    // The brain has no input for integrate: no answer, still graded.
+    const d = Either.getOrThrow(answerLine(model, "(integrate (^ x 2) x 0 3)"))
+    expect(d).toEqual({ brain: "—", engine: "9", verdict: "no answer" })
+    // An untrained brain's derivative is a number (its emitters are not learned yet): wrong.
+    const untrained = Either.getOrThrow(answerLine(model, "(derive (^ x 2) x)"))
+    expect(untrained.engine).toBe("(* 2 x)")
+    expect(untrained.verdict).toBe("wrong")
   })
 
   it("turns bad input into one error line", () => {

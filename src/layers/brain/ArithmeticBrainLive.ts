@@ -18,11 +18,12 @@ import type { Expr } from "../../domain/Expr.js"
 import { Rng } from "../../domain/Random.js"
 import * as T from "../../tensor/index.js"
 import type { Tensor } from "../../tensor/index.js"
-import { Brain, BrainError, type BrainExample, type BrainModel } from "../../services/Brain.js"
+import { Brain, BrainError, type BrainExample, type BrainModel, type TrainingProgress } from "../../services/Brain.js"
 import { ArithmeticBrain, PATHS, READOUT, TANGENT_PATH_COUNT, type BrainForward } from "./ArithmeticBrain.js"
 import { canFeaturize, featurize, headRowsOf, type BrainInput, type FeaturizedBatch } from "./featurize.js"
 import { chooseUnit, fixUnitParameters, leastSquares, setUnitParameters, teacherSamples, unitMaps } from "./search.js"
 import { isCorrectNumber, numericObjective, relativeError, polishObjective, warmupObjective } from "./objective.js"
+import { evaluatorOf, makeSymbolicHeads } from "./symbolic/SymbolicHeads.js"
 
 export const WARMUP_FRACTION = 0.25
 
@@ -273,6 +274,33 @@ const lockBySearch = (net: ArithmeticBrain, batch: ReadonlyArray<BrainExample>, 
 export const makeModel = (net: ArithmeticBrain): BrainModel => {
   /** The last sign-search slot (of SIGN_SEARCHES per schedule), part of the state. */
   let signSearch = -1
+  // Expression answers (level 5): tangent rules and root emitters, learned in prepareStep.
+  const symbolic = makeSymbolicHeads(evaluatorOf(net))
+  const prepareNumeric = (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => {
+    // Whether the symbol attention is being trained (consolidate freezes it only then).
+    if (!net.symbolsSeen)
+      for (const ex of batch)
+        if (ex.target._tag === "Number" && hasSymbol(ex.input.expr) && featurizable(ex.input)) {
+          net.symbolsSeen = true
+          break
+        }
+    // After the warm-up, every head the step reads is locked before any shard runs.
+    if (progress.fraction < WARMUP_FRACTION) return
+    const rows = new Set<number>()
+    for (const ex of batch) if (ex.target._tag === "Number" && featurizable(ex.input)) headRowsOf(ex.input.expr, rows)
+    const fresh = unlockedHeads(rows)
+    if (fresh.length > 0) lockBySearch(net, batch, fresh, progress.fraction)
+    // The readout's discrete choices of the unfrozen heads, SIGN_SEARCHES times a schedule.
+    const slot = Math.floor(progress.fraction * SIGN_SEARCHES)
+    if (slot === signSearch) return
+    const numeric = batch.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
+    if (numeric.length === 0) return
+    const features = featurize(numeric.map((ex) => ex.input), undefined, affineOf(numeric))
+    if (!features.hasUnbound) return
+    signSearch = slot
+    const open = [...new Set(features.levels.flatMap((l) => [...l.head]))].filter((h) => net.frozenHead[h] === 0).sort((a, b) => a - b)
+    searchReadoutSigns(net, features, targetsOf(numeric), open)
+  }
   const unlockedHeads = (rows: Iterable<number>) => [...new Set(rows)].filter((h) => (net.lockedPath[h] as number) < 0)
   return {
     kind: "arithmetic-cells",
@@ -336,38 +364,23 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         rows.length === 0 ? warmupObjective(forward, features.roots, targetsOf(numeric)) : warmupObjective(forward, rows, Float64Array.from(targets))
       return aux === undefined ? warm0 : T.add(warm0, aux)
     },
-    canLearn: (ex) => ex.target._tag === "Number" && featurizable(ex.input),
+    canLearn: (ex) => (ex.target._tag === "Number" && featurizable(ex.input)) || symbolic.canLearn(ex),
     prepareStep: (batch, progress) => {
-      // Whether the symbol attention is being trained (consolidate freezes it only then).
-      if (!net.symbolsSeen)
-        for (const ex of batch)
-          if (ex.target._tag === "Number" && hasSymbol(ex.input.expr) && featurizable(ex.input)) {
-            net.symbolsSeen = true
-            break
-          }
-      // After the warm-up, every head the step reads is locked before any shard runs.
-      if (progress.fraction < WARMUP_FRACTION) return
-      const rows = new Set<number>()
-      for (const ex of batch) if (ex.target._tag === "Number" && featurizable(ex.input)) headRowsOf(ex.input.expr, rows)
-      const fresh = unlockedHeads(rows)
-      if (fresh.length > 0) lockBySearch(net, batch, fresh, progress.fraction)
-      // The readout's discrete choices of the unfrozen heads, SIGN_SEARCHES times a schedule.
-      const slot = Math.floor(progress.fraction * SIGN_SEARCHES)
-      if (slot === signSearch) return
-      const numeric = batch.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
-      if (numeric.length === 0) return
-      const features = featurize(numeric.map((ex) => ex.input), undefined, affineOf(numeric))
-      if (!features.hasUnbound) return
-      signSearch = slot
-      const open = [...new Set(features.levels.flatMap((l) => [...l.head]))].filter((h) => net.frozenHead[h] === 0).sort((a, b) => a - b)
-      searchReadoutSigns(net, features, targetsOf(numeric), open)
+      prepareNumeric(batch, progress)
+      symbolic.prepareStep(batch, progress)
     },
     predict: (inputs: ReadonlyArray<BrainInput>) =>
       T.noGrad(() => {
         const answers: Array<Expr | undefined> = new Array(inputs.length).fill(undefined)
-        // An input this architecture has no embedding for gets no answer.
+        // Inputs with a learned expression emitter are answered by it; the rest by the
+        // bottom-up value (an input this architecture has no embedding for gets no answer).
         const usable: Array<number> = []
-        for (let i = 0; i < inputs.length; i++) if (featurizable(inputs[i] as BrainInput)) usable.push(i)
+        for (let i = 0; i < inputs.length; i++) {
+          const input = inputs[i] as BrainInput
+          const emitted = symbolic.answer(input)
+          if (emitted !== undefined) answers[i] = emitted.expr
+          else if (featurizable(input)) usable.push(i)
+        }
         if (usable.length === 0) return answers
         const out = net.forward(featurize(usable.map((i) => inputs[i] as BrainInput))).output
         usable.forEach((i, k) => {
@@ -403,6 +416,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
     },
     consolidate: () => net.consolidate(),
     state: () => ({
+      ...symbolic.state(),
       lockedPath: [...net.lockedPath],
       consolidated: [net.consolidated ? 1 : 0],
       frozenHead: [...net.frozenHead],
@@ -434,7 +448,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
           return Effect.fail(new BrainError({ reason: "BadState", message: "readoutSigns has the wrong length" }))
         net.readoutSigns.set(signs)
         signSearch = state["signSearch"]?.[0] ?? -1
-        return Effect.void
+        return symbolic.loadState(state)
       })
   }
 }

@@ -47,8 +47,11 @@ export const fit = (
       optimizer.zeroGrad()
       model.prepareStep?.(batch, { fraction: step / total })
       const loss = model.objective(batch, { fraction: step / total })
-      loss.backward()
-      optimizer.step()
+      // A batch with nothing to differentiate (expression targets only) changes discrete state alone.
+      if (loss.requiresGrad) {
+        loss.backward()
+        optimizer.step()
+      }
       lossSum += loss.item()
       step++
     }

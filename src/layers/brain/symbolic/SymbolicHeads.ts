@@ -1,0 +1,173 @@
+/**
+ * Expression answers of the default brain: inputs `(h f v)` whose second argument is an
+ * unbound symbol and whose target is an expression (level 5, `(derive f x)`).
+ *
+ * What the brain learns here, all of it from training data and its own evaluator:
+ *   - tangent rules, one per head of f (./learn.ts): how a node's tangent along v follows
+ *     from its children's, found by best-subset search on the finite differences of the
+ *     brain's own learned values (the L1–L4 skills), never from a rule written per head;
+ *   - which emitter answers a root head h: copy f, or f's tangent along v. A discrete
+ *     choice per head row, scored on the step's examples by comparing each candidate's
+ *     values with the target's, both computed by the brain's evaluator.
+ *
+ * Rules are only learned from trees whose heads all have a locked unit (an evaluator the
+ * brain trusts); a head whose search finds no rule is tried again on later steps.
+ */
+import { Effect } from "effect"
+import type { Expr } from "../../../domain/Expr.js"
+import { Rng } from "../../../domain/Random.js"
+import * as T from "../../../tensor/index.js"
+import { BrainError, type BrainExample, type BrainState, type TrainingProgress } from "../../../services/Brain.js"
+import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
+import { canFeaturize, featurize, headRowsOf, type BrainInput } from "../featurize.js"
+import { headRow, heads } from "../vocabulary.js"
+import { emitTangent, type TangentRules } from "./emit.js"
+import { learnTangentRules, type Evaluator } from "./learn.js"
+import type { Term } from "./subset.js"
+
+/** The emitters a root head may answer with. */
+export const EMITTERS = ["copy", "tangent"] as const
+const COPY = 0
+const TANGENT = 1
+
+/** How many times per schedule missing rules are searched for again. */
+const SEARCH_SLOTS = 50
+/** Points at which an emitter's answer and the target are compared. */
+const SCORE_POINTS = [0.7, 1.3]
+
+interface Problem {
+  readonly root: number
+  readonly f: Expr
+  readonly variable: string
+}
+
+/** `(h f v)` with v a symbol the input does not bind, f over v alone, every head with an input row. */
+export const problemOf = (input: BrainInput): Problem | undefined => {
+  const e = input.expr
+  if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 2) return undefined
+  const [f, v] = e.args as [Expr, Expr]
+  if (v._tag !== "Symbol" || input.bindings.some(([name]) => name === v.name)) return undefined
+  if (!canFeaturize(e) || !onlySymbol(f, v.name)) return undefined
+  return { root: headRow(e, 2), f, variable: v.name }
+}
+
+const onlySymbol = (e: Expr, name: string): boolean =>
+  e._tag === "Symbol" ? e.name === name : e._tag === "Op" || e._tag === "Fn" ? e.args.every((a) => onlySymbol(a, name)) : true
+
+export interface SymbolicHeads {
+  readonly canLearn: (ex: BrainExample) => boolean
+  readonly prepareStep: (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => void
+  /** The answer to an input, or undefined when no emitter is learned for it (the numeric path answers). */
+  readonly answer: (input: BrainInput) => { readonly expr: Expr | undefined } | undefined
+  readonly state: () => BrainState
+  readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
+}
+
+/** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
+export const evaluatorOf = (net: ArithmeticBrain) => ({
+  evaluate: ((batch) => T.noGrad(() => Float64Array.from(net.forward(batch).values.data))) as Evaluator,
+  isLocked: (head: number) => (net.lockedPath[head] as number) >= 0 && (net.lockedPath[head] as number) < PATH_COUNT
+})
+
+export const makeSymbolicHeads = (evaluator: { readonly evaluate: Evaluator; readonly isLocked: (head: number) => boolean }): SymbolicHeads => {
+  let rules: TangentRules | undefined
+  const emitter = new Int32Array(heads.length).fill(-1)
+  let slot = -1
+  const evaluate = evaluator.evaluate
+  const trusted = (f: Expr) => [...headRowsOf(f)].every(evaluator.isLocked)
+
+  const emit = (p: Problem, kind: number): Expr | undefined =>
+    kind === COPY ? p.f : kind === TANGENT && rules !== undefined ? emitTangent(p.f, p.variable, rules, headRow) : undefined
+
+  /** Examples whose answer by emitter `kind` agrees with the target at every score point (brain-evaluated). */
+  const score = (examples: ReadonlyArray<{ readonly p: Problem; readonly target: Expr }>, kind: number): number => {
+    const pairs: Array<BrainInput> = []
+    const owners: Array<number> = []
+    examples.forEach(({ p, target }, k) => {
+      const answer = emit(p, kind)
+      if (answer === undefined || !canFeaturize(answer) || !canFeaturize(target)) return
+      for (const x of SCORE_POINTS) {
+        const bindings = [[p.variable, x] as const]
+        pairs.push({ expr: answer, bindings }, { expr: target, bindings })
+        owners.push(k)
+      }
+    })
+    if (pairs.length === 0) return 0
+    const batch = featurize(pairs)
+    const values = evaluate(batch)
+    const agree = new Map<number, boolean>()
+    owners.forEach((k, i) => {
+      const a = values[batch.roots[2 * i] as number] as number
+      const t = values[batch.roots[2 * i + 1] as number] as number
+      const ok = Number.isFinite(a) && Number.isFinite(t) && Math.abs(a - t) <= 1e-6 * (1 + Math.abs(t))
+      agree.set(k, (agree.get(k) ?? true) && ok)
+    })
+    let hits = 0
+    for (const ok of agree.values()) if (ok) hits++
+    return hits
+  }
+
+  return {
+    canLearn: (ex) => ex.target._tag === "Expression" && problemOf(ex.input) !== undefined,
+    prepareStep: (batch, progress) => {
+      const examples: Array<{ p: Problem; target: Expr }> = []
+      for (const ex of batch) {
+        if (ex.target._tag !== "Expression") continue
+        const p = problemOf(ex.input)
+        if (p !== undefined && trusted(p.f)) examples.push({ p, target: ex.target.expr })
+      }
+      if (examples.length === 0) return
+      const missingHeads = new Set<number>()
+      for (const { p } of examples) for (const h of headRowsOf(p.f)) if (rules?.heads.has(h) !== true) missingHeads.add(h)
+      const missingRoots = new Set(examples.map(({ p }) => p.root).filter((r) => (emitter[r] as number) < 0))
+      if (missingHeads.size === 0 && missingRoots.size === 0) return
+      const now = Math.floor(progress.fraction * SEARCH_SLOTS)
+      if (now === slot) return
+      slot = now
+      if (missingHeads.size > 0)
+        rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluate, Rng.seeded(0x7a9e + now), rules, missingHeads)
+      for (const root of missingRoots) {
+        const mine = examples.filter(({ p }) => p.root === root)
+        const scores = EMITTERS.map((_, kind) => score(mine, kind))
+        const best = scores.indexOf(Math.max(...scores))
+        if ((scores[best] as number) > 0) emitter[root] = best
+      }
+    },
+    answer: (input) => {
+      const p = problemOf(input)
+      if (p === undefined || (emitter[p.root] as number) < 0) return undefined
+      return { expr: emit(p, emitter[p.root] as number) }
+    },
+    state: () => ({
+      tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...[...rules.heads].flatMap(([h, terms]) => [h, terms.length, ...terms.flatMap((t) => [t.column, t.coefficient])])],
+      emitter: [...emitter],
+      symbolicSlot: [slot]
+    }),
+    loadState: (state) =>
+      Effect.suspend(() => {
+        const saved = state["emitter"] ?? new Array<number>(emitter.length).fill(-1)
+        if (saved.length !== emitter.length) return Effect.fail(new BrainError({ reason: "BadState", message: "emitter has the wrong length" }))
+        emitter.set(saved)
+        slot = state["symbolicSlot"]?.[0] ?? -1
+        const flat = state["tangentRules"] ?? []
+        if (flat.length === 0) {
+          rules = undefined
+          return Effect.void
+        }
+        const decoded = new Map<number, ReadonlyArray<Term>>()
+        let i = 2
+        while (i < flat.length) {
+          const h = flat[i] as number
+          const n = flat[i + 1] as number
+          const terms: Array<Term> = []
+          for (let k = 0; k < n; k++) terms.push({ column: flat[i + 2 + 2 * k] as number, coefficient: flat[i + 3 + 2 * k] as number })
+          if (!(h >= 0 && h < heads.length) || terms.some((t) => !Number.isFinite(t.column) || !Number.isFinite(t.coefficient)))
+            return Effect.fail(new BrainError({ reason: "BadState", message: "tangentRules is malformed" }))
+          decoded.set(h, terms)
+          i += 2 + 2 * n
+        }
+        rules = { heads: decoded, numberSlope: flat[0] as number, variableSlope: flat[1] as number }
+        return Effect.void
+      })
+  }
+}

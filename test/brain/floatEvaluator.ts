@@ -1,0 +1,35 @@
+/**
+ * An independent evaluator for tests: plain floating point by head name, standing in for
+ * the brain's learned one (the brain's own forward pass never maps a head to an operation).
+ */
+import type { FeaturizedBatch } from "../../src/layers/brain/featurize.js"
+import { heads } from "../../src/layers/brain/vocabulary.js"
+
+const byName: Record<string, (a: number, b: number) => number> = {
+  "+/2": (a, b) => a + b,
+  "-/2": (a, b) => a - b,
+  "*/2": (a, b) => a * b,
+  "//2": (a, b) => a / b,
+  "^/2": (a, b) => Math.pow(a, b),
+  "-/1": (a) => -a,
+  "sin/1": Math.sin,
+  "cos/1": Math.cos,
+  "exp/1": Math.exp,
+  "ln/1": (a) => Math.log(Math.abs(a))
+}
+export const floatEvaluator = (batch: FeaturizedBatch): Float64Array => {
+  const total = batch.levels.reduce((n, l) => Math.max(n, l.start + l.count), batch.leafCount)
+  const v = new Float64Array(total)
+  v.set(batch.leafValues)
+  batch.symbolLeafRow.forEach((row, s) => {
+    for (let j = 0; j < batch.bindingName.length; j++)
+      if (batch.bindingExample[j] === batch.symbolLeafExample[s] && batch.bindingName[j] === batch.symbolLeafName[s]) v[row] = batch.bindingValue[j] as number
+  })
+  for (const level of batch.levels)
+    for (let j = 0; j < level.count; j++) {
+      const f = byName[heads[level.head[j] as number] as string]
+      v[level.start + j] = f === undefined ? NaN : f(v[level.child0[j] as number] as number, v[level.child1[j] as number] as number)
+    }
+  return v
+}
+
