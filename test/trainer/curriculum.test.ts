@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
+import { parse } from "../../src/domain/Polish.js"
 import { defaultGedCosts } from "../../src/domain/ged/index.js"
 import type { LabelledExample } from "../../src/layers/trainer/examples.js"
 import {
@@ -125,19 +126,23 @@ describe("runCurriculum", () => {
     for (const key of Object.keys(a)) expect(Array.from(b[key]!)).toEqual(Array.from(a[key]!))
   })
 
-  it("a level the brain cannot learn from (integrals: it has no input for integrate) gets no epochs but is graded", () => {
-    const integrals = drawLevel(builtinLevels[5]!, 60, 3).map((e, i): LabelledExample => ({ ...e, id: `L6-${i}`, level: 6 }))
+  it("a level the brain cannot learn from (expression answers to inputs it has no emitter shape for) gets no epochs but is graded", () => {
+    // A plugin-like level: the expression (+ x k) itself as the answer to (+ x k), x unbound.
+    const identities = Array.from({ length: 60 }, (_, k): LabelledExample => {
+      const expr = parse(`(+ x ${k + 1})`).pipe(Either.getOrThrow)
+      return { id: `L8-${k}`, level: 8, key: `k${k}`, input: { expr, bindings: [] }, target: { _tag: "Expression", expr }, expected: { result: null, symbolic: expr } }
+    })
     const lines: Array<string> = []
     const io: TrainerIo = {
       ...memoryIo().io,
-      load: () => Effect.succeed({ train: integrals.slice(0, 50), val: integrals.slice(50) }),
+      load: () => Effect.succeed({ train: identities.slice(0, 50), val: identities.slice(50) }),
       log: (line) => Effect.sync(() => void lines.push(line))
     }
     const model = brain(1)
     const before = model.module.stateDict()
-    const summary = Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...settings, startLevel: 6, endLevel: 6 }, io))
-    expect(summary.levels).toEqual([{ level: 6, epochs: 0, accuracy: 0, outcome: "NothingToLearn" }])
-    expect(lines[0]).toBe("[Level 6] The brain cannot learn from any of the 50 training examples (no input or output for them): no epochs, validation accuracy=0.0000")
+    const summary = Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...settings, startLevel: 8, endLevel: 8 }, io))
+    expect(summary.levels).toEqual([{ level: 8, epochs: 0, accuracy: 0, outcome: "NothingToLearn" }])
+    expect(lines[0]).toBe("[Level 8] The brain cannot learn from any of the 50 training examples (no input or output for them): no epochs, validation accuracy=0.0000")
     const after = model.module.stateDict()
     for (const key of Object.keys(before)) expect(Array.from(after[key]!)).toEqual(Array.from(before[key]!))
   })

@@ -125,7 +125,7 @@ class HeadMap extends Module {
     scale = 1
   ) {
     super()
-    // The first rows now, the added ones by initAddedRows (after every other parameter).
+    // The first rows now, the added ones by initAddedRow (after every other parameter).
     this.embedding = T.Parameter.zeros(heads.length, d)
     for (let i = 0; i < FIRST_HEADS * d; i++) this.embedding.data[i] = rng.normal()
     this.map = new EmbeddingMap(rng, d, k, biasInit, scale)
@@ -134,9 +134,9 @@ class HeadMap extends Module {
     this.fixed = T.Parameter.zeros(heads.length, k)
     this.fixed.requiresGrad = false
   }
-  initAddedRows(rng: Rng): void {
+  initAddedRow(rng: Rng, row: number): void {
     const d = this.embedding.cols
-    for (let i = FIRST_HEADS * d; i < heads.length * d; i++) this.embedding.data[i] = rng.normal()
+    for (let i = row * d; i < (row + 1) * d; i++) this.embedding.data[i] = rng.normal()
   }
   /** The embedding table the forward pass reads: frozen rows from `frozen`, the others trainable. */
   rows(): Tensor {
@@ -395,7 +395,8 @@ export class ArithmeticBrain extends Module {
     this.readoutGate = new HeadMap(rng, d, 1, this.frozenHead, this.solvedHead, () => 0, 0.1)
     this.unknownValue = new EmbeddingMap(rng, d, 1, () => 0, 0.1)
     this.unknownTangent = new EmbeddingMap(rng, d, 1, () => 0, 0.1)
-    for (const unit of this.units()) unit.initAddedRows(rng)
+    // Row by row across the units, so that adding a row leaves the earlier added rows' values unchanged.
+    for (let row = FIRST_HEADS; row < heads.length; row++) for (const unit of this.units()) unit.initAddedRow(rng, row)
   }
 
   /**

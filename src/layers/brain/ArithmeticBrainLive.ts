@@ -23,6 +23,7 @@ import { ArithmeticBrain, PATHS, READOUT, TANGENT_PATH_COUNT, type BrainForward 
 import { canFeaturize, featurize, headRowsOf, type BrainInput, type FeaturizedBatch } from "./featurize.js"
 import { chooseUnit, fixUnitParameters, leastSquares, setUnitParameters, teacherSamples, unitMaps } from "./search.js"
 import { isCorrectNumber, numericObjective, relativeError, polishObjective, warmupObjective } from "./objective.js"
+import { definiteOf, makeDefiniteHeads } from "./symbolic/DefiniteHeads.js"
 import { evaluatorOf, makeSymbolicHeads } from "./symbolic/SymbolicHeads.js"
 
 export const WARMUP_FRACTION = 0.25
@@ -30,8 +31,11 @@ export const WARMUP_FRACTION = 0.25
 const targetsOf = (batch: ReadonlyArray<BrainExample>): Float64Array =>
   Float64Array.from(batch.map((ex) => (ex.target._tag === "Number" ? ex.target.value : NaN)))
 
-/** Whether this architecture has an input for every head of the expression. */
-const featurizable = (input: BrainInput): boolean => canFeaturize(input.expr)
+/**
+ * Whether the bottom-up value path takes the input: an input row for every head, and not a
+ * definite problem `(h f v a b)` (those are answered through learned antitangents).
+ */
+const featurizable = (input: BrainInput): boolean => canFeaturize(input.expr) && definiteOf(input) === undefined
 
 /** The batch's affine targets, or undefined when no example has any (featurize then skips them). */
 const affineOf = (batch: ReadonlyArray<BrainExample>) =>
@@ -274,8 +278,9 @@ const lockBySearch = (net: ArithmeticBrain, batch: ReadonlyArray<BrainExample>, 
 export const makeModel = (net: ArithmeticBrain): BrainModel => {
   /** The last sign-search slot (of SIGN_SEARCHES per schedule), part of the state. */
   let signSearch = -1
-  // Expression answers (level 5): tangent rules and root emitters, learned in prepareStep.
+  // Expression answers (level 5) and definite problems (level 6): rules and root emitters, learned in prepareStep.
   const symbolic = makeSymbolicHeads(evaluatorOf(net))
+  const definite = makeDefiniteHeads(evaluatorOf(net), symbolic.tangentRules)
   const prepareNumeric = (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => {
     // Whether the symbol attention is being trained (consolidate freezes it only then).
     if (!net.symbolsSeen)
@@ -364,20 +369,23 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         rows.length === 0 ? warmupObjective(forward, features.roots, targetsOf(numeric)) : warmupObjective(forward, rows, Float64Array.from(targets))
       return aux === undefined ? warm0 : T.add(warm0, aux)
     },
-    canLearn: (ex) => (ex.target._tag === "Number" && featurizable(ex.input)) || symbolic.canLearn(ex),
+    canLearn: (ex) => (ex.target._tag === "Number" && featurizable(ex.input)) || symbolic.canLearn(ex) || definite.canLearn(ex),
     prepareStep: (batch, progress) => {
       prepareNumeric(batch, progress)
       symbolic.prepareStep(batch, progress)
+      definite.prepareStep(batch, progress)
     },
     predict: (inputs: ReadonlyArray<BrainInput>) =>
       T.noGrad(() => {
         const answers: Array<Expr | undefined> = new Array(inputs.length).fill(undefined)
-        // Inputs with a learned expression emitter are answered by it; the rest by the
-        // bottom-up value (an input this architecture has no embedding for gets no answer).
+        // Inputs with a learned expression emitter, and definite problems, are answered by
+        // their emitters; the rest by the bottom-up value (an input this architecture has
+        // no embedding for gets no answer).
+        const definiteAnswers = definite.answers(inputs)
         const usable: Array<number> = []
         for (let i = 0; i < inputs.length; i++) {
           const input = inputs[i] as BrainInput
-          const emitted = symbolic.answer(input)
+          const emitted = definiteAnswers[i] ?? symbolic.answer(input)
           if (emitted !== undefined) answers[i] = emitted.expr
           else if (featurizable(input)) usable.push(i)
         }
@@ -417,6 +425,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
     consolidate: () => net.consolidate(),
     state: () => ({
       ...symbolic.state(),
+      ...definite.state(),
       lockedPath: [...net.lockedPath],
       consolidated: [net.consolidated ? 1 : 0],
       frozenHead: [...net.frozenHead],
@@ -448,7 +457,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
           return Effect.fail(new BrainError({ reason: "BadState", message: "readoutSigns has the wrong length" }))
         net.readoutSigns.set(signs)
         signSearch = state["signSearch"]?.[0] ?? -1
-        return symbolic.loadState(state)
+        return Effect.zipRight(symbolic.loadState(state), definite.loadState(state))
       })
   }
 }

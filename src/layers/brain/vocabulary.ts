@@ -11,7 +11,7 @@ import { functions, operators } from "../../domain/Expr.js"
  * Rows added after the first ones: their initial values are drawn after every other
  * parameter's, so that adding them leaves the earlier rows' initialisation unchanged.
  */
-export const ADDED_HEADS: ReadonlyArray<string> = ["solve/2", "derive/2"]
+export const ADDED_HEADS: ReadonlyArray<string> = ["solve/2", "derive/2", "integrate/2"]
 
 /** One row per (head, arity) the expression language has: "+/2", "-/1", "sin/1", … */
 export const heads: ReadonlyArray<string> = [

@@ -23,7 +23,7 @@ import { canFeaturize, featurize, headRowsOf, type BrainInput } from "../featuri
 import { headRow, heads } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules, type Evaluator } from "./learn.js"
-import type { Term } from "./subset.js"
+import { decodeTerms, encodeTerms } from "./codec.js"
 
 /** The emitters a root head may answer with. */
 export const EMITTERS = ["copy", "tangent"] as const
@@ -61,6 +61,8 @@ export interface SymbolicHeads {
   readonly answer: (input: BrainInput) => { readonly expr: Expr | undefined } | undefined
   readonly state: () => BrainState
   readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
+  /** The tangent rules learned so far (level 6's antitangents build on them). */
+  readonly tangentRules: () => TangentRules | undefined
 }
 
 /** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
@@ -108,6 +110,7 @@ export const makeSymbolicHeads = (evaluator: { readonly evaluate: Evaluator; rea
   }
 
   return {
+    tangentRules: () => rules,
     canLearn: (ex) => ex.target._tag === "Expression" && problemOf(ex.input) !== undefined,
     prepareStep: (batch, progress) => {
       const examples: Array<{ p: Problem; target: Expr }> = []
@@ -120,13 +123,15 @@ export const makeSymbolicHeads = (evaluator: { readonly evaluate: Evaluator; rea
       const missingHeads = new Set<number>()
       for (const { p } of examples) for (const h of headRowsOf(p.f)) if (rules?.heads.has(h) !== true) missingHeads.add(h)
       const missingRoots = new Set(examples.map(({ p }) => p.root).filter((r) => (emitter[r] as number) < 0))
+      const roots = new Set(examples.map(({ p }) => p.root))
       if (missingHeads.size === 0 && missingRoots.size === 0) return
       const now = Math.floor(progress.fraction * SEARCH_SLOTS)
       if (now === slot) return
       slot = now
       if (missingHeads.size > 0)
         rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluate, Rng.seeded(0x7a9e + now), rules, missingHeads)
-      for (const root of missingRoots) {
+      // The roots' emitters are chosen again whenever the rules they build on grew.
+      for (const root of missingHeads.size > 0 ? roots : missingRoots) {
         const mine = examples.filter(({ p }) => p.root === root)
         const scores = EMITTERS.map((_, kind) => score(mine, kind))
         const best = scores.indexOf(Math.max(...scores))
@@ -139,7 +144,7 @@ export const makeSymbolicHeads = (evaluator: { readonly evaluate: Evaluator; rea
       return { expr: emit(p, emitter[p.root] as number) }
     },
     state: () => ({
-      tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...[...rules.heads].flatMap(([h, terms]) => [h, terms.length, ...terms.flatMap((t) => [t.column, t.coefficient])])],
+      tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...encodeTerms(rules.heads)],
       emitter: [...emitter],
       symbolicSlot: [slot]
     }),
@@ -154,18 +159,8 @@ export const makeSymbolicHeads = (evaluator: { readonly evaluate: Evaluator; rea
           rules = undefined
           return Effect.void
         }
-        const decoded = new Map<number, ReadonlyArray<Term>>()
-        let i = 2
-        while (i < flat.length) {
-          const h = flat[i] as number
-          const n = flat[i + 1] as number
-          const terms: Array<Term> = []
-          for (let k = 0; k < n; k++) terms.push({ column: flat[i + 2 + 2 * k] as number, coefficient: flat[i + 3 + 2 * k] as number })
-          if (!(h >= 0 && h < heads.length) || terms.some((t) => !Number.isFinite(t.column) || !Number.isFinite(t.coefficient)))
-            return Effect.fail(new BrainError({ reason: "BadState", message: "tangentRules is malformed" }))
-          decoded.set(h, terms)
-          i += 2 + 2 * n
-        }
+        const decoded = decodeTerms(flat, 2)
+        if (decoded === undefined) return Effect.fail(new BrainError({ reason: "BadState", message: "tangentRules is malformed" }))
         rules = { heads: decoded, numberSlope: flat[0] as number, variableSlope: flat[1] as number }
         return Effect.void
       })

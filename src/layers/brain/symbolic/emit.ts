@@ -98,7 +98,8 @@ const tangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: Head
       }
       if (built.length === 0) return ZERO
       const [first, ...rest] = built as [(typeof built)[number], ...typeof built]
-      let acc = first.negative ? op("-", first.expr) : first.expr
+      // A leading minus is a factor −1: the brain evaluates emitted tangents too (level 6), with the heads it knows.
+      let acc = first.negative ? op("*", numberExpr(-1), first.expr) : first.expr
       for (const t of rest) acc = op(t.negative ? "-" : "+", acc, t.expr)
       return acc
     }

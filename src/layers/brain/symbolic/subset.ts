@@ -45,11 +45,19 @@ export const bestSubset = (
   const maxTerms = options.maxTerms ?? 3
   const minAgreement = options.minAgreement ?? 0.95
   const tolerance = options.tolerance ?? 1e-5
-  // Finite samples, each row scaled by 1 / (1 + |y|) so that large values do not dominate.
+  // Columns non-finite on more than a few samples (1/dv where v is a constant) cannot be
+  // used; then the samples finite on every remaining column, each row scaled by
+  // 1 / (1 + |y|) so that large values do not dominate.
+  const usable = new Uint8Array(columns)
+  for (let c = 0; c < columns; c++) {
+    let bad = 0
+    for (let i = 0; i < y.length; i++) if (!Number.isFinite(rows[i * columns + c] as number)) bad++
+    usable[c] = bad <= 0.05 * y.length ? 1 : 0
+  }
   const keep: Array<number> = []
   for (let i = 0; i < y.length; i++) {
     let ok = Number.isFinite(y[i] as number) && Math.abs(y[i] as number) < 1e8
-    for (let c = 0; ok && c < columns; c++) ok = Number.isFinite(rows[i * columns + c] as number)
+    for (let c = 0; ok && c < columns; c++) ok = !usable[c] || Number.isFinite(rows[i * columns + c] as number)
     if (ok) keep.push(i)
   }
   const n = keep.length
@@ -59,7 +67,7 @@ export const bestSubset = (
   keep.forEach((i, r) => {
     const s = 1 / (1 + Math.abs(y[i] as number))
     Y[r] = (y[i] as number) * s
-    for (let c = 0; c < columns; c++) X[r * columns + c] = (rows[i * columns + c] as number) * s
+    for (let c = 0; c < columns; c++) X[r * columns + c] = usable[c] ? (rows[i * columns + c] as number) * s : 0
   })
   // Columns of some weight, normalised to unit length (the Gram matrix is then well scaled).
   const norm = new Float64Array(columns)
