@@ -257,13 +257,15 @@ const lockBySearch = (net: ArithmeticBrain, batch: ReadonlyArray<BrainExample>, 
   for (const h of fresh) {
     const s = samples.get(h)
     const n = s?.y.length ?? 0
+    // A head with no one-operator data at all (its nodes have no number value, as an
+    // equation's) is locked at once: waiting cannot help, and an early stop may come first.
     if (n >= MIN_SEARCH_SAMPLES || (n > 0 && fraction >= 0.5)) {
       const choice = chooseUnit(net, h, s!)
       // An exact fit on enough data is kept as it is; otherwise training goes on from it.
       if (choice.hits === 1 && choice.samples >= MIN_SEARCH_SAMPLES) fixUnitParameters(net, h, choice.unit, choice.parameters)
       else T.noGrad(() => setUnitParameters(net, h, choice.unit, choice.parameters))
       net.lockedPath[h] = choice.unit
-    } else if (examples.length === 0 || fraction >= 0.5) byArgmax.push(h)
+    } else if (n === 0 || examples.length === 0 || fraction >= 0.5) byArgmax.push(h)
   }
   if (byArgmax.length === 0) return
   // With unknowns in the step, heads without one-operator data are locked by their score.
