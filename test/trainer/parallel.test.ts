@@ -8,7 +8,7 @@ import { plainSteps, shardedSteps } from "../../src/layers/trainer/parallel/Step
 import { print } from "../../src/domain/Polish.js"
 import { pack, unpack } from "../../src/layers/trainer/parallel/packed.js"
 import { combineShards, layoutOf, shardPositions } from "../../src/layers/trainer/parallel/shards.js"
-import { workerSteps } from "../../src/layers/trainer/parallel/workerSteps.js"
+import { forWorkers, workerSteps } from "../../src/layers/trainer/parallel/workerSteps.js"
 import { builtinLevels } from "../../src/plugins/index.js"
 import type { BrainModel } from "../../src/services/Brain.js"
 import { Parameter } from "../../src/tensor/index.js"
@@ -79,6 +79,27 @@ describe("shards", () => {
     expect(loss).toBe(0.75 * 2 + 0.25 * 4)
     expect(Array.from(a.grad!)).toEqual([0.75 * 1 + 0.25 * 3, 0.75 * 2 + 0.25 * 4])
     expect(b.grad).toBeNull()
+  })
+})
+
+describe("what the workers are sent", () => {
+  it("only examples the objective reads; the rest are stubs in their places, which the objective does not read either", () => {
+    const model = brain(1)
+    const derivatives = drawLevel(builtinLevels[4]!, 5, 3)
+    const sums = drawLevel(builtinLevels[0]!, 5, 3)
+    const mixed = [...sums.slice(0, 2), ...derivatives, ...sums.slice(2)]
+    const sent = forWorkers(model, mixed)
+    expect(sent.length).toBe(mixed.length)
+    sent.forEach((e, i) => {
+      if (model.objectiveReads!(mixed[i]!)) expect(e).toBe(mixed[i])
+      else {
+        expect(print(e.input.expr)).toBe("0")
+        expect(model.objectiveReads!(e)).toBe(false)
+      }
+    })
+    expect(sent.filter((e) => print(e.input.expr) === "0").length).toBe(derivatives.filter((e) => e.target._tag === "Expression").length)
+    // A model that would read the stub gets every example as it is.
+    expect(forWorkers({ ...model, objectiveReads: () => true }, mixed)).toBe(mixed)
   })
 })
 
