@@ -15,10 +15,11 @@ import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import { BrainError, type BrainExample, type BrainState, type TrainingProgress } from "../../../services/Brain.js"
-import { isCorrectNumber } from "../objective.js"
+import { isCorrectNumber, numberOfAnswer } from "../../grading.js"
 import { canFeaturize, featurize, headRowsOf, type BrainInput } from "../featurize.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
+import { onlySymbol } from "./SymbolicHeads.js"
 import type { TangentRules } from "./emit.js"
 import type { Evaluator } from "./learn.js"
 import { decodeTerms, encodeTerms } from "./codec.js"
@@ -34,19 +35,13 @@ interface Definite {
   readonly b: number
 }
 
-const numberOf = (e: Expr): number | undefined =>
-  e._tag === "Integer" ? Number(e.value) : e._tag === "Rational" ? Number(e.num) / Number(e.den) : e._tag === "Float" ? e.value : undefined
-
-const onlySymbol = (e: Expr, name: string): boolean =>
-  e._tag === "Symbol" ? e.name === name : e._tag === "Op" || e._tag === "Fn" ? e.args.every((a) => onlySymbol(a, name)) : true
-
 /** `(h f v a b)` with v a symbol the input does not bind, f over v alone, a and b numbers. */
 export const definiteOf = (input: BrainInput): Definite | undefined => {
   const e = input.expr
   if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 4) return undefined
   const [f, v, lo, hi] = e.args as [Expr, Expr, Expr, Expr]
-  const a = numberOf(lo)
-  const b = numberOf(hi)
+  const a = numberOfAnswer(lo)
+  const b = numberOfAnswer(hi)
   if (v._tag !== "Symbol" || a === undefined || b === undefined || input.bindings.some(([name]) => name === v.name)) return undefined
   if (!onlySymbol(f, v.name) || !canFeaturize(e)) return undefined
   return { root: headRow(e, 2), f, variable: v.name, a, b }

@@ -51,7 +51,8 @@ export const problemOf = (input: BrainInput): Problem | undefined => {
   return { root: headRow(e, 2), f, variable: v.name }
 }
 
-const onlySymbol = (e: Expr, name: string): boolean =>
+/** Whether every symbol of e is `name`. */
+export const onlySymbol = (e: Expr, name: string): boolean =>
   e._tag === "Symbol" ? e.name === name : e._tag === "Op" || e._tag === "Fn" ? e.args.every((a) => onlySymbol(a, name)) : true
 
 export interface SymbolicHeads {

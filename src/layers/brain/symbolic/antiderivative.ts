@@ -16,7 +16,7 @@ import type { Expr } from "../../../domain/Expr.js"
 import { fn, op, rational, sym } from "../../../domain/Expr.js"
 import type { Rng } from "../../../domain/Random.js"
 import { featurize, type FeaturizedBatch } from "../featurize.js"
-import { emitTangent, type HeadRowOf, type TangentRules } from "./emit.js"
+import { binaryFold, emitTangent, type HeadRowOf, type TangentRules } from "./emit.js"
 import type { Evaluator } from "./learn.js"
 import { bestSubset, type Term } from "./subset.js"
 
@@ -43,19 +43,8 @@ const half = (c: number): Expr => rational(BigInt(Math.round(2 * c)), 2n)
 
 class NoRule extends Error {}
 
-const binaryArgs = (e: Extract<Expr, { _tag: "Op" | "Fn" }>): ReadonlyArray<Expr> => {
-  const args = e.args
-  if (args.length <= 2) return args
-  const rebuild = (a: Expr, b: Expr): Expr => (e._tag === "Op" ? op(e.op, a, b) : fn(e.fn, a, b))
-  if (e._tag === "Op" && e.op === "^") {
-    let acc = args[args.length - 1] as Expr
-    for (let i = args.length - 2; i >= 1; i--) acc = rebuild(args[i] as Expr, acc)
-    return [args[0] as Expr, acc]
-  }
-  let acc = args[0] as Expr
-  for (let i = 1; i < args.length - 1; i++) acc = rebuild(acc, args[i] as Expr)
-  return [acc, args[args.length - 1] as Expr]
-}
+/** The two arguments of e as featurize folds it (n-ary nodes become nested binary ones). */
+const binaryArgs = (e: Extract<Expr, { _tag: "Op" | "Fn" }>): ReadonlyArray<Expr> => (binaryFold(e) as Extract<Expr, { _tag: "Op" | "Fn" }>).args
 
 interface Context {
   readonly variable: string

@@ -26,7 +26,7 @@ const ZERO = undefined
 const numberExpr = (c: number): Expr => rational(BigInt(Math.round(2 * c)), 2n)
 
 /** n-ary nodes as featurize folds them: ^ to the right, the rest to the left. */
-const binaryFold = (e: Extract<Expr, { _tag: "Op" | "Fn" }>): Expr => {
+export const binaryFold = (e: Extract<Expr, { _tag: "Op" | "Fn" }>): Expr => {
   const args = e.args
   if (args.length <= 2) return e
   const rebuild = (a: Expr, b: Expr): Expr => (e._tag === "Op" ? op(e.op, a, b) : fn(e.fn, a, b))
