@@ -50,6 +50,29 @@ export const gcd = (a: bigint, b: bigint): bigint => {
 // ---- constructors -------------------------------------------------------------
 
 export const int = (value: bigint | number): Expr => ({ _tag: "Integer", value: BigInt(value) })
+
+/**
+ * Shared leaves for parsers: an Integer of small magnitude or a Symbol is one object per
+ * value, since expressions are immutable. Datasets hold hundreds of thousands of trees
+ * whose leaves are mostly x and small integers.
+ */
+const SHARED_INTEGER_LIMIT = 1024n
+const SHARED_SYMBOL_LIMIT = 4096
+const sharedIntegers = new Map<bigint, Expr>()
+const sharedSymbols = new Map<string, Expr>()
+export const sharedInteger = (value: bigint): Expr => {
+  if (value < -SHARED_INTEGER_LIMIT || value > SHARED_INTEGER_LIMIT) return { _tag: "Integer", value }
+  let e = sharedIntegers.get(value)
+  if (e === undefined) sharedIntegers.set(value, (e = { _tag: "Integer", value }))
+  return e
+}
+export const sharedSymbol = (name: string): Expr => {
+  let e = sharedSymbols.get(name)
+  if (e !== undefined) return e
+  e = { _tag: "Symbol", name }
+  if (sharedSymbols.size < SHARED_SYMBOL_LIMIT) sharedSymbols.set(name, e)
+  return e
+}
 export const float = (value: number): Expr => ({ _tag: "Float", value })
 export const sym = (name: string): Expr => ({ _tag: "Symbol", name })
 

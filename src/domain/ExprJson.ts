@@ -8,7 +8,7 @@
  */
 import { Schema } from "effect"
 import type { Expr, FunctionName, Operator } from "./Expr.js"
-import { isFunctionName, rational } from "./Expr.js"
+import { isFunctionName, rational, sharedInteger, sharedSymbol } from "./Expr.js"
 
 export type ValueJson =
   | { readonly Integer: number | string }
@@ -104,9 +104,9 @@ export const toJson = (e: Expr): ExprJson => {
 export const fromJson = (j: ExprJson): Expr => {
   if ("Value" in j) {
     const v = j.Value
-    if ("Integer" in v) return { _tag: "Integer", value: jsonToInt(v.Integer) }
+    if ("Integer" in v) return sharedInteger(jsonToInt(v.Integer))
     if ("Float" in v) return { _tag: "Float", value: v.Float }
-    if ("Symbol" in v) return { _tag: "Symbol", name: v.Symbol }
+    if ("Symbol" in v) return sharedSymbol(v.Symbol)
     return rational(jsonToInt(v.Rational[0]), jsonToInt(v.Rational[1]))
   }
   if ("BinOp" in j) return { _tag: "Op", op: nameToOp[j.BinOp.op], args: [fromJson(j.BinOp.left), fromJson(j.BinOp.right)] }

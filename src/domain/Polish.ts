@@ -9,7 +9,7 @@
 import { Either } from "effect"
 import { ParseError } from "./errors.js"
 import type { Expr, FunctionName, Operator } from "./Expr.js"
-import { isFunctionName, isOperator, isUnaryFunction, rational } from "./Expr.js"
+import { isFunctionName, isOperator, isUnaryFunction, rational, sharedInteger, sharedSymbol } from "./Expr.js"
 
 type Token =
   | { readonly kind: "open"; readonly pos: number }
@@ -53,7 +53,7 @@ const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/
 type AtomResult = { readonly expr: Expr } | { readonly error: string }
 
 const parseAtom = (text: string): AtomResult => {
-  if (INTEGER.test(text)) return { expr: { _tag: "Integer", value: BigInt(text) } }
+  if (INTEGER.test(text)) return { expr: sharedInteger(BigInt(text)) }
   const r = RATIONAL.exec(text)
   if (r) {
     const den = BigInt(r[2] as string)
@@ -67,7 +67,7 @@ const parseAtom = (text: string): AtomResult => {
   }
   if (SYMBOL.test(text)) {
     if (isFunctionName(text)) return { error: `an expression (the function name "${text}" may only stand after "(")` }
-    return { expr: { _tag: "Symbol", name: text } }
+    return { expr: sharedSymbol(text) }
   }
   return { error: "a number, a symbol or \"(\"" }
 }

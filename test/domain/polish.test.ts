@@ -79,3 +79,14 @@ describe("Polish", () => {
     expect(print(ok(text))).toBe(text)
   })
 })
+
+describe("shared leaves (datasets hold hundreds of thousands of trees)", () => {
+  it("a symbol or a small integer is one object however often it is parsed; large integers are not kept", () => {
+    const a = Either.getOrThrow(parse("(+ x 3 123456789012345678901234567890)")) as Extract<Expr, { _tag: "Op" }>
+    const b = Either.getOrThrow(parse("(* 3 x 123456789012345678901234567890)")) as Extract<Expr, { _tag: "Op" }>
+    expect(a.args[0]).toBe(b.args[1])
+    expect(a.args[1]).toBe(b.args[0])
+    expect(a.args[2]).not.toBe(b.args[2])
+    expect(equals(a.args[2]!, b.args[2]!)).toBe(true)
+  })
+})

@@ -48,10 +48,16 @@ export const sideAffine = (line: Example, expr: Expr): SubtreeAffine | undefined
   return undefined
 }
 
-export const labelled = (line: Example, options: { readonly subtrees?: boolean } = {}): LabelledExample => {
+/**
+ * A dataset line as the trainer and the grader use it. With `numberOnly`, a line that has a
+ * number answer keeps no symbolic form (training and grading use the number; level 6's
+ * antiderivatives would otherwise be 80,000 trees nothing reads).
+ */
+export const labelled = (line: Example, options: { readonly subtrees?: boolean; readonly numberOnly?: boolean } = {}): LabelledExample => {
   const expr = inputOf(line)
   const bindings = line.bindings.map(([name, value]) => [name, value] as const)
-  const symbolic = line.expected_symbolic === null ? null : fromJson(line.expected_symbolic)
+  const symbolic =
+    line.expected_symbolic === null || (options.numberOnly === true && line.expected_result !== null) ? null : fromJson(line.expected_symbolic)
   const expected: Expected = { result: line.expected_result, symbolic }
   return {
     id: line.id,

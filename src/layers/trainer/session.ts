@@ -96,7 +96,8 @@ const readSplit = (
     let dropped = 0
     const lines = storage.readDataset(dataDir, { level, split })
     const examples = yield* (Number.isFinite(limit) ? Stream.take(lines, limit) : lines).pipe(
-      Stream.map((l) => labelled(l.example as Example, { subtrees })),
+      // The trainer grades by the number where a line has one: no symbolic form kept for it.
+      Stream.map((l) => labelled(l.example as Example, { subtrees, numberOnly: true })),
       Stream.filter((e) => {
         if (keep === undefined || keep(e)) return true
         dropped++
