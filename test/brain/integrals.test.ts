@@ -1,6 +1,7 @@
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import type { Expr } from "../../src/domain/Expr.js"
+import { substitute, sym } from "../../src/domain/Expr.js"
 import { Rng } from "../../src/domain/Random.js"
 import { print } from "../../src/domain/Polish.js"
 import { featurize } from "../../src/layers/brain/featurize.js"
@@ -48,6 +49,20 @@ describe("antitangent rules learned from an evaluator", () => {
     // A head no training integrand had (unary minus is rare) may be missing; nothing may be wrong.
     expect(wrong.filter((w) => !w.endsWith("none"))).toEqual([])
     expect(ok / held.length).toBeGreaterThanOrEqual(0.97)
+  })
+})
+
+describe("antitangent rules with several variables in one step", () => {
+  it("learn from problems in x and in t together, and emit along each problem's own variable", () => {
+    const mixed = integrands(2, 200).map((expr, i) => (i % 2 === 0 ? { expr, variable: "x" } : { expr: substitute(expr, "x", sym("t")), variable: "t" }))
+    const rules = learnAntiRules(mixed, floatEvaluator, tangents, headRow, Rng.seeded(3, 3), undefined)
+    const held = integrands(9, 100).map((f) => substitute(f, "x", sym("t")))
+    let ok = 0
+    for (const f of held) {
+      const F = emitAntitangent(f, "t", rules, tangents, headRow)
+      if (F !== undefined && equivalent(derive(F, "t"), f)) ok++
+    }
+    expect(ok / held.length).toBeGreaterThanOrEqual(0.95)
   })
 })
 

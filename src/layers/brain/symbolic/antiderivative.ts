@@ -194,7 +194,8 @@ export const learnAntiRules = (
     }
   }
 
-  const variable = problems[0]?.variable ?? "x"
+  /** The variable of the problem a row belongs to. */
+  const variableOf = (row: number) => (problems[exampleOf(base, row)] as AntiProblem).variable
   const width = ANTI_MONOMIALS.length
   for (let pass = 0; pass < 8; pass++) {
     // Every node of a head without a rule, with its children's antitangents where known.
@@ -207,6 +208,7 @@ export const learnAntiRules = (
         if (list.length >= maxSamples) continue
         const c0 = level.child0[j] as number
         const c1 = level.child1[j] as number
+        const variable = variableOf(level.start + j)
         const Au = emitAntitangent(rowExpr[c0] as Expr, variable, rules, tangents, headRowOf)
         const Av = c1 === 0 ? undefined : emitAntitangent(rowExpr[c1] as Expr, variable, rules, tangents, headRowOf)
         list.push({ row: level.start + j, c0, c1, Au, Av, known: Au !== undefined && (c1 === 0 || Av !== undefined) })
@@ -222,7 +224,7 @@ export const learnAntiRules = (
           if (e !== undefined && !index.has(e)) {
             index.set(e, pending.length)
             const x0 = xs[exampleOf(base, s.row)] as number
-            for (let j = -2; j <= 2; j++) pending.push({ expr: e, bindings: [[variable, x0 + j * STEP]] })
+            for (let j = -2; j <= 2; j++) pending.push({ expr: e, bindings: [[variableOf(s.row), x0 + j * STEP]] })
           }
     const pendingBatch = pending.length > 0 ? featurize(pending) : undefined
     const pendingValues = pendingBatch === undefined ? new Float64Array(0) : evaluate(pendingBatch)
