@@ -12,6 +12,9 @@
  * parameters (the current ones, a small affine grid, the readout fitted in log space under
  * every sign choice), scored on the step's examples; the readout's signs are searched
  * again a few times per schedule (BRAIN-NOTES: a sign is a discrete choice, not a weight).
+ *
+ * Derivatives and definite integrals (levels 5–6) are answered by rules the brain finds by
+ * search on its own evaluator's values (./symbolic/, docs/brain.md).
  */
 import { Effect, Layer } from "effect"
 import type { Expr } from "../../domain/Expr.js"
@@ -314,8 +317,8 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
     shape: { embedding: net.shape.embedding },
     module: net,
     objective: (batch, progress) => {
-      // Expression targets (levels 5–6) and inputs without an embedding row (solve,
-      // derive, integrate) are outside this architecture: they are not trained on.
+      // Only number targets on the bottom-up path: expression answers and definite problems
+      // (levels 5–6) are learned by the symbolic heads' searches in prepareStep.
       const numeric = batch.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input))
       if (numeric.length === 0) return T.scalar(0)
       const features = featurize(
