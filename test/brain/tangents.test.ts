@@ -17,6 +17,7 @@ import {
 } from "../../src/layers/brain/ArithmeticBrain.js"
 import { makeModel } from "../../src/layers/brain/ArithmeticBrainLive.js"
 import { featurize } from "../../src/layers/brain/featurize.js"
+import { heads } from "../../src/layers/brain/vocabulary.js"
 import { numericObjective } from "../../src/layers/brain/objective.js"
 import { sideAffine } from "../../src/layers/trainer/examples.js"
 import * as T from "../../src/tensor/index.js"
@@ -146,6 +147,18 @@ describe("the brain with an unknown", () => {
     expect(Number.isFinite(aux)).toBe(true)
     expect(aux).not.toBe(plain)
     expect(Effect.runSync(Effect.succeed(model.canLearn!(example)))).toBe(true)
+  })
+})
+
+describe("heads with no one-operator data (an equation's)", () => {
+  it("are locked as soon as the warm-up ends, not at half the schedule (a level's early stop may come first)", () => {
+    const model = brain(1)
+    const equations = drawLevel(level7, 64, 41).map((e) => ({ ...e, subtreeValues: subtreeValues(e.input.expr, e.input.bindings) }))
+    const rows = ["solve", "="].map((name) => heads.indexOf(`${name}/2`))
+    model.prepareStep!(equations, { fraction: 0.1 })
+    for (const r of rows) expect(model.state()["lockedPath"]![r]).toBe(-1)
+    model.prepareStep!(equations, { fraction: 0.3 })
+    for (const r of rows) expect(model.state()["lockedPath"]![r]).toBeGreaterThanOrEqual(0)
   })
 })
 

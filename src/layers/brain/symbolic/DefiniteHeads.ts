@@ -16,16 +16,15 @@ import type { Expr } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import { BrainError, type BrainExample, type BrainState, type TrainingProgress } from "../../../services/Brain.js"
 import { isCorrectNumber, numberOfAnswer } from "../../grading.js"
-import { canFeaturize, featurize, headRowsOf, type BrainInput } from "../featurize.js"
+import { canFeaturize, featurize, type BrainInput } from "../featurize.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
 import { onlySymbol } from "./SymbolicHeads.js"
 import type { TangentRules } from "./emit.js"
-import type { Evaluator } from "./learn.js"
+import { searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { decodeTerms, encodeTerms } from "./codec.js"
 
 export const DEFINITE_EMITTERS = ["antitangent at b minus at a", "antitangent at a minus at b", "f at b minus at a"] as const
-const SEARCH_SLOTS = 50
 
 interface Definite {
   readonly root: number
@@ -57,13 +56,12 @@ export interface DefiniteHeads {
 }
 
 export const makeDefiniteHeads = (
-  evaluator: { readonly evaluate: Evaluator; readonly isLocked: (head: number) => boolean },
+  evaluator: TrustedEvaluator,
   tangents: () => TangentRules | undefined
 ): DefiniteHeads => {
   let rules: AntiRules | undefined
   const emitter = new Int32Array(heads.length).fill(-1)
   let slot = -1
-  const trusted = (f: Expr) => [...headRowsOf(f)].every(evaluator.isLocked)
 
   /** Values of emitter `kind` for each problem (NaN where it gives none), by the brain's evaluator. */
   const valuesOf = (problems: ReadonlyArray<Definite>, kind: (p: Definite) => number): Float64Array => {
@@ -95,29 +93,20 @@ export const makeDefiniteHeads = (
       for (const ex of batch) {
         if (ex.target._tag !== "Number") continue
         const p = definiteOf(ex.input)
-        if (p !== undefined && trusted(p.f)) examples.push({ p, y: ex.target.value })
+        if (p !== undefined && trusts(evaluator, p.f)) examples.push({ p, y: ex.target.value })
       }
-      if (examples.length === 0) return
-      const missingHeads = new Set<number>()
-      for (const { p } of examples) for (const h of headRowsOf(p.f)) if (rules?.heads.has(h) !== true) missingHeads.add(h)
-      const missingRoots = new Set(examples.map(({ p }) => p.root).filter((r) => (emitter[r] as number) < 0))
-      const roots = new Set(examples.map(({ p }) => p.root))
-      if (missingHeads.size === 0 && missingRoots.size === 0) return
-      const now = Math.floor(progress.fraction * SEARCH_SLOTS)
-      if (now === slot) return
-      slot = now
-      if (missingHeads.size > 0)
-        rules = learnAntiRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules)
-      // The roots' emitters are chosen again whenever the rules they build on grew.
-      for (const root of missingHeads.size > 0 ? roots : missingRoots) {
-        const mine = examples.filter(({ p }) => p.root === root)
-        const scores = DEFINITE_EMITTERS.map((_, kind) => {
-          const v = valuesOf(mine.map(({ p }) => p), () => kind)
-          return mine.filter(({ y }, i) => isCorrectNumber(v[i] as number, y)).length
-        })
-        const best = scores.indexOf(Math.max(...scores))
-        if ((scores[best] as number) > 0) emitter[root] = best
-      }
+      slot = searchStep(
+        examples,
+        progress.fraction,
+        { hasRule: (h) => rules?.heads.has(h) === true, emitter, slot },
+        (_, now) =>
+          (rules = learnAntiRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules)),
+        (mine) =>
+          DEFINITE_EMITTERS.map((_, kind) => {
+            const v = valuesOf(mine.map(({ p }) => p), () => kind)
+            return mine.filter(({ y }, i) => isCorrectNumber(v[i] as number, y)).length
+          })
+      )
     },
     answers: (inputs) => {
       const out: Array<{ expr: Expr | undefined } | undefined> = new Array(inputs.length).fill(undefined)

@@ -19,10 +19,11 @@ import { Rng } from "../../../domain/Random.js"
 import * as T from "../../../tensor/index.js"
 import { BrainError, type BrainExample, type BrainState, type TrainingProgress } from "../../../services/Brain.js"
 import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
-import { canFeaturize, featurize, headRowsOf, type BrainInput } from "../featurize.js"
+import { canFeaturize, featurize, type BrainInput } from "../featurize.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
-import { learnTangentRules, type Evaluator } from "./learn.js"
+import { learnTangentRules } from "./learn.js"
+import { searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { decodeTerms, encodeTerms } from "./codec.js"
 
 /** The emitters a root head may answer with. */
@@ -30,8 +31,6 @@ export const EMITTERS = ["copy", "tangent"] as const
 const COPY = 0
 const TANGENT = 1
 
-/** How many times per schedule missing rules are searched for again. */
-const SEARCH_SLOTS = 50
 /** Points at which an emitter's answer and the target are compared. */
 const SCORE_POINTS = [0.7, 1.3]
 
@@ -67,17 +66,16 @@ export interface SymbolicHeads {
 }
 
 /** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
-export const evaluatorOf = (net: ArithmeticBrain) => ({
-  evaluate: ((batch) => T.noGrad(() => Float64Array.from(net.forward(batch).values.data))) as Evaluator,
+export const evaluatorOf = (net: ArithmeticBrain): TrustedEvaluator => ({
+  evaluate: (batch) => T.noGrad(() => Float64Array.from(net.forward(batch).values.data)),
   isLocked: (head: number) => (net.lockedPath[head] as number) >= 0 && (net.lockedPath[head] as number) < PATH_COUNT
 })
 
-export const makeSymbolicHeads = (evaluator: { readonly evaluate: Evaluator; readonly isLocked: (head: number) => boolean }): SymbolicHeads => {
+export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads => {
   let rules: TangentRules | undefined
   const emitter = new Int32Array(heads.length).fill(-1)
   let slot = -1
   const evaluate = evaluator.evaluate
-  const trusted = (f: Expr) => [...headRowsOf(f)].every(evaluator.isLocked)
 
   const emit = (p: Problem, kind: number): Expr | undefined =>
     kind === COPY ? p.f : kind === TANGENT && rules !== undefined ? emitTangent(p.f, p.variable, rules, headRow) : undefined
@@ -118,26 +116,16 @@ export const makeSymbolicHeads = (evaluator: { readonly evaluate: Evaluator; rea
       for (const ex of batch) {
         if (ex.target._tag !== "Expression") continue
         const p = problemOf(ex.input)
-        if (p !== undefined && trusted(p.f)) examples.push({ p, target: ex.target.expr })
+        if (p !== undefined && trusts(evaluator, p.f)) examples.push({ p, target: ex.target.expr })
       }
-      if (examples.length === 0) return
-      const missingHeads = new Set<number>()
-      for (const { p } of examples) for (const h of headRowsOf(p.f)) if (rules?.heads.has(h) !== true) missingHeads.add(h)
-      const missingRoots = new Set(examples.map(({ p }) => p.root).filter((r) => (emitter[r] as number) < 0))
-      const roots = new Set(examples.map(({ p }) => p.root))
-      if (missingHeads.size === 0 && missingRoots.size === 0) return
-      const now = Math.floor(progress.fraction * SEARCH_SLOTS)
-      if (now === slot) return
-      slot = now
-      if (missingHeads.size > 0)
-        rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluate, Rng.seeded(0x7a9e + now), rules, missingHeads)
-      // The roots' emitters are chosen again whenever the rules they build on grew.
-      for (const root of missingHeads.size > 0 ? roots : missingRoots) {
-        const mine = examples.filter(({ p }) => p.root === root)
-        const scores = EMITTERS.map((_, kind) => score(mine, kind))
-        const best = scores.indexOf(Math.max(...scores))
-        if ((scores[best] as number) > 0) emitter[root] = best
-      }
+      slot = searchStep(
+        examples,
+        progress.fraction,
+        { hasRule: (h) => rules?.heads.has(h) === true, emitter, slot },
+        (missing, now) =>
+          (rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluate, Rng.seeded(0x7a9e + now), rules, missing)),
+        (mine) => EMITTERS.map((_, kind) => score(mine, kind))
+      )
     },
     answer: (input) => {
       const p = problemOf(input)

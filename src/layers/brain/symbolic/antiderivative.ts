@@ -13,10 +13,10 @@
  * of the brain's own values, equals the node's value. Nothing here knows what a head means.
  */
 import type { Expr } from "../../../domain/Expr.js"
-import { fn, op, rational, sym } from "../../../domain/Expr.js"
+import { fn, op, sym } from "../../../domain/Expr.js"
 import type { Rng } from "../../../domain/Random.js"
 import { featurize, type FeaturizedBatch } from "../featurize.js"
-import { binaryFold, emitTangent, type HeadRowOf, type TangentRules } from "./emit.js"
+import { binaryFold, emitTangent, numberExpr, signedSum, type HeadRowOf, type TangentRules } from "./emit.js"
 import type { Evaluator } from "./learn.js"
 import { bestSubset, type Term } from "./subset.js"
 
@@ -39,7 +39,7 @@ export interface AntiRules {
   readonly variableAlpha: number | undefined
 }
 
-const half = (c: number): Expr => rational(BigInt(Math.round(2 * c)), 2n)
+const half = numberExpr
 
 class NoRule extends Error {}
 
@@ -110,14 +110,9 @@ const antitangent = (e: Expr, c: Context): Expr => {
     const magnitude = Math.abs(t.coefficient)
     const parts = magnitude === 1 ? factors : [half(magnitude), ...factors]
     const body = parts.length === 0 ? half(1) : parts.length === 1 ? (parts[0] as Expr) : op("*", ...parts)
-    return { negative: t.coefficient < 0, body }
+    return { negative: t.coefficient < 0, expr: body }
   })
-  if (built.length === 0) return half(0)
-  const [first, ...rest] = built as [(typeof built)[number], ...typeof built]
-  // A leading minus is a factor −1 (the brain evaluates its own answers, and the binary heads are the ones it knows).
-  let acc = first.negative ? op("*", half(-1), first.body) : first.body
-  for (const t of rest) acc = op(t.negative ? "-" : "+", acc, t.body)
-  return acc
+  return signedSum(built) ?? half(0)
 }
 
 /** An antitangent of e along `variable`, or undefined where a head (or a tangent it needs) has no rule. */

@@ -23,7 +23,8 @@ export type HeadRowOf = (e: Extract<Expr, { _tag: "Op" | "Fn" }>, arity: 1 | 2) 
 
 const ZERO = undefined
 
-const numberExpr = (c: number): Expr => rational(BigInt(Math.round(2 * c)), 2n)
+/** A coefficient (a multiple of 1/2) as a number leaf. */
+export const numberExpr = (c: number): Expr => rational(BigInt(Math.round(2 * c)), 2n)
 
 /** n-ary nodes as featurize folds them: ^ to the right, the rest to the left. */
 export const binaryFold = (e: Extract<Expr, { _tag: "Op" | "Fn" }>): Expr => {
@@ -96,14 +97,22 @@ const tangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: Head
         const bottom = product(denominator)
         built.push({ negative: t.coefficient < 0, expr: bottom === undefined ? top : op("/", top, bottom) })
       }
-      if (built.length === 0) return ZERO
-      const [first, ...rest] = built as [(typeof built)[number], ...typeof built]
-      // A leading minus is a factor −1: the brain evaluates emitted tangents too (level 6), with the heads it knows.
-      let acc = first.negative ? op("*", numberExpr(-1), first.expr) : first.expr
-      for (const t of rest) acc = op(t.negative ? "-" : "+", acc, t.expr)
-      return acc
+      return signedSum(built)
     }
   }
+}
+
+/**
+ * ±t₁ ± t₂ ± … as binary + and −, undefined (zero) when empty. A leading minus is a factor
+ * −1: the brain evaluates emitted expressions too (level 6), with the heads it knows, and
+ * no earlier level taught it unary minus.
+ */
+export const signedSum = (terms: ReadonlyArray<{ readonly negative: boolean; readonly expr: Expr }>): Expr | undefined => {
+  const [first, ...rest] = terms
+  if (first === undefined) return undefined
+  let acc = first.negative ? op("*", numberExpr(-1), first.expr) : first.expr
+  for (const t of rest) acc = op(t.negative ? "-" : "+", acc, t.expr)
+  return acc
 }
 
 const slopeExpr = (slope: number): Expr | undefined => (Math.round(2 * slope) === 0 ? ZERO : numberExpr(slope))
