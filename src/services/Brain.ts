@@ -62,12 +62,6 @@ export interface BrainModel {
    * for training; grading still uses every example. Absent = every example.
    */
   readonly canLearn?: (example: BrainExample) => boolean
-  /**
-   * Whether the objective reads this example at all (one it can learn from may serve
-   * prepareStep alone, e.g. rules found by search). Worker threads are sent only these;
-   * the others travel as a stub the objective does not read. Absent = every example.
-   */
-  readonly objectiveReads?: (example: BrainExample) => boolean
   /** Top-1 answers, no gradients; undefined where the model gives none. */
   readonly predict: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<Expr | undefined>
   /**

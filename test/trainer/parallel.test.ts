@@ -6,11 +6,11 @@ import { runCurriculum, type LevelSplits, type TrainerIo, type TrainerSettings }
 import type { LabelledExample } from "../../src/layers/trainer/examples.js"
 import { plainSteps, shardedSteps } from "../../src/layers/trainer/parallel/StepRunner.js"
 import { print } from "../../src/domain/Polish.js"
-import { pack, unpack } from "../../src/layers/trainer/parallel/packed.js"
+import { ConcatList, ExampleTable, examplesAt, type ExampleList } from "../../src/layers/trainer/table.js"
 import { combineShards, layoutOf, shardPositions } from "../../src/layers/trainer/parallel/shards.js"
-import { forWorkers, workerSteps } from "../../src/layers/trainer/parallel/workerSteps.js"
+import { workerSteps } from "../../src/layers/trainer/parallel/workerSteps.js"
 import { builtinLevels } from "../../src/plugins/index.js"
-import type { BrainModel } from "../../src/services/Brain.js"
+import type { BrainExample, BrainModel } from "../../src/services/Brain.js"
 import { Parameter } from "../../src/tensor/index.js"
 import { brain, drawLevel, optimizerFor } from "../brain/support.js"
 
@@ -82,47 +82,50 @@ describe("shards", () => {
   })
 })
 
-describe("what the workers are sent", () => {
-  it("only examples the objective reads; the rest are stubs in their places, which the objective does not read either", () => {
-    const model = brain(1)
-    const derivatives = drawLevel(builtinLevels[4]!, 5, 3)
-    const sums = drawLevel(builtinLevels[0]!, 5, 3)
-    const mixed = [...sums.slice(0, 2), ...derivatives, ...sums.slice(2)]
-    const sent = forWorkers(model, mixed)
-    expect(sent.length).toBe(mixed.length)
-    sent.forEach((e, i) => {
-      if (model.objectiveReads!(mixed[i]!)) expect(e).toBe(mixed[i])
-      else {
-        expect(print(e.input.expr)).toBe("0")
-        expect(model.objectiveReads!(e)).toBe(false)
-      }
-    })
-    expect(sent.filter((e) => print(e.input.expr) === "0").length).toBe(derivatives.filter((e) => e.target._tag === "Expression").length)
-    // A model that would read the stub gets every example as it is.
-    expect(forWorkers({ ...model, objectiveReads: () => true }, mixed)).toBe(mixed)
-  })
-})
+describe("example tables (training examples stored packed, and the trip to a worker)", () => {
+  const examples = [3, 4, 5].flatMap((level) =>
+    drawLevel(builtinLevels[level - 1]!, 40, 9).map((e, i): BrainExample => ({
+      input: e.input,
+      target: e.target,
+      subtreeValues: level === 5 ? undefined : subtreeValues(e.input.expr, e.input.bindings),
+      subtreeAffine:
+        level === 4 && i % 2 === 0
+          ? new Map<string, readonly [number, number]>([
+              [print(e.input.expr), [i / 3, -1.5]],
+              ["x", [1, 0]]
+            ])
+          : undefined
+    }))
+  )
+  // A leaf: no operator subtree, an empty map (not an absent one).
+  examples.push({ input: { expr: { _tag: "Integer", value: 5n }, bindings: [["x", 0.5]] }, target: { _tag: "Number", value: 5 }, subtreeValues: new Map() })
+  const tableOf = (list: ReadonlyArray<BrainExample>) => ExampleTable.of(list)
+  const all = (list: ExampleList<BrainExample>) => Array.from({ length: list.length }, (_, i) => list.at(i))
 
-describe("packed examples (the trip to a worker)", () => {
-  it("unpack to equal examples: inputs, bindings, number and expression targets, subtree values, affine targets", () => {
-    const examples = [3, 4, 5].flatMap((level) =>
-      drawLevel(builtinLevels[level - 1]!, 40, 9).map((e, i) => ({
-        input: e.input,
-        target: e.target,
-        subtreeValues: level === 5 ? undefined : subtreeValues(e.input.expr, e.input.bindings),
-        subtreeAffine:
-          level === 4 && i % 2 === 0
-            ? new Map<string, readonly [number, number]>([
-                [print(e.input.expr), [i / 3, -1.5]],
-                ["x", [1, 0]]
-              ])
-            : undefined
-      }))
-    )
+  it("give back equal examples: inputs, bindings, number and expression targets, subtree values, affine targets", () => {
     expect(examples.some((e) => e.input.bindings.length > 0 && e.subtreeValues!.size > 0)).toBe(true)
+    expect(examples.some((e) => e.subtreeValues !== undefined && e.subtreeValues.size === 0)).toBe(true)
     expect(examples.some((e) => e.subtreeAffine !== undefined)).toBe(true)
     expect(examples.some((e) => e.target._tag === "Expression")).toBe(true)
-    expect(unpack(structuredClone(pack(examples)))).toEqual(examples)
+    const table = tableOf(examples)
+    expect(table.length).toBe(examples.length)
+    expect(all(table)).toEqual(examples)
+    // What a worker is sent: the columns, cloned.
+    expect(all(ExampleTable.fromPacked(structuredClone(table.packed())))).toEqual(examples)
+    expect(table.at(-1)).toBeUndefined()
+    expect(table.at(examples.length)).toBeUndefined()
+  })
+
+  it("select rows and concatenate without parsing; a concatenation indexes its parts in order", () => {
+    const table = tableOf(examples)
+    const picked = [7, 3, 3, 100, 0]
+    expect(all(table.select(picked))).toEqual(picked.map((i) => examples[i]))
+    const joined = new ConcatList<BrainExample>([table.select([1, 2]), examples.slice(10, 13), table.select([])])
+    expect(joined.length).toBe(5)
+    expect(all(joined)).toEqual([examples[1], examples[2], ...examples.slice(10, 13)])
+    expect(joined.at(5)).toBeUndefined()
+    expect(all(ExampleTable.of(joined))).toEqual(all(joined))
+    expect(() => examplesAt(joined, [0, 5])).toThrow(/no example 5 in a list of 5/)
   })
 })
 
@@ -154,12 +157,12 @@ describe("data-parallel steps", () => {
   it("with a replay limit (stream_data), a finished level keeps only that many examples for replay", () => {
     const model = brain(2)
     const sizes: Array<number> = []
-    const spy = { ...plainSteps(model), setExamples: (examples: ReadonlyArray<unknown>) => void sizes.push(examples.length) }
+    const spy = { ...plainSteps(model), setExamples: (examples: ExampleList<BrainExample>) => void sizes.push(examples.length) }
     const limited = { ...settings, epochsPerLevel: 1, replayLimit: 60 }
     Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), limited, io, undefined, spy))
     expect(sizes.filter((n) => n > 0)).toEqual([400, 400 + 60])
     const all: Array<number> = []
-    const unlimited = { ...plainSteps(model), setExamples: (examples: ReadonlyArray<unknown>) => void all.push(examples.length) }
+    const unlimited = { ...plainSteps(model), setExamples: (examples: ExampleList<BrainExample>) => void all.push(examples.length) }
     Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...limited, replayLimit: Infinity }, io, undefined, unlimited))
     expect(all.filter((n) => n > 0)).toEqual([400, 800])
   })

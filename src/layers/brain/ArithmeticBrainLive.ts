@@ -375,7 +375,6 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       return aux === undefined ? warm0 : T.add(warm0, aux)
     },
     canLearn: (ex) => (ex.target._tag === "Number" && featurizable(ex.input)) || symbolic.canLearn(ex) || definite.canLearn(ex),
-    objectiveReads: (ex) => ex.target._tag === "Number" && featurizable(ex.input),
     prepareStep: (batch, progress) => {
       prepareNumeric(batch, progress)
       symbolic.prepareStep(batch, progress)

@@ -13,12 +13,13 @@ import { toGraph } from "../../domain/Graph.js"
 import { ged, type GedCosts } from "../../domain/ged/index.js"
 import type { Expr } from "../../domain/Expr.js"
 import { Rng, type RngState } from "../../domain/Random.js"
-import type { BrainModel, BrainState } from "../../services/Brain.js"
+import type { BrainExample, BrainModel, BrainState } from "../../services/Brain.js"
 import type { OptimizerInstance, OptimizerState } from "../../services/Optimizer.js"
 import { isCorrect } from "../grading.js"
 import type { LabelledExample } from "./examples.js"
 import { plainSteps, type StepRunner } from "./parallel/StepRunner.js"
 import { cosineRate, decide, epochBatches, type LevelDecision } from "./schedule.js"
+import { ConcatList, ExampleTable, examplesAt, type ExampleList } from "./table.js"
 
 export interface TrainerSettings {
   readonly batchSize: number
@@ -52,9 +53,14 @@ export interface TrainerSettings {
 }
 
 export interface LevelSplits {
-  readonly train: ReadonlyArray<LabelledExample>
+  /** An array, or (less memory) an ExampleTable. */
+  readonly train: ExampleList<BrainExample>
   readonly val: ReadonlyArray<LabelledExample>
-  /** Training examples the loader already left out because the model cannot learn from them. */
+  /**
+   * Training examples the loader already left out because the model cannot learn from
+   * them. Set = the loader kept only what `model.canLearn` accepts (the trainer does not
+   * check again); absent = the trainer checks every example.
+   */
   readonly unlearnable?: number
 }
 
@@ -138,11 +144,10 @@ export const accuracyOf = (model: BrainModel, examples: ReadonlyArray<LabelledEx
   return ok / examples.length
 }
 
-const targetExpr = (e: LabelledExample): Expr =>
-  e.expected.result !== null ? { _tag: "Float", value: e.expected.result } : (e.expected.symbolic ?? { _tag: "Integer", value: 0n })
+const targetExpr = (e: BrainExample): Expr => (e.target._tag === "Number" ? { _tag: "Float", value: e.target.value } : e.target.expr)
 
 /** Mean exact GED (SPEC §6) between the model's answers and the targets; no answer = an empty graph. */
-export const meanGed = (model: BrainModel, examples: ReadonlyArray<LabelledExample>, costs: GedCosts): number => {
+export const meanGed = (model: BrainModel, examples: ReadonlyArray<BrainExample>, costs: GedCosts): number => {
   if (examples.length === 0) return 0
   const answers = model.predict(examples.map((e) => e.input))
   let total = 0
@@ -154,12 +159,18 @@ export const meanGed = (model: BrainModel, examples: ReadonlyArray<LabelledExamp
   return total / examples.length
 }
 
+/** The examples at `indices`: a table's rows stay packed, an array's are picked. */
+const subList = (list: ExampleList<BrainExample>, indices: ReadonlyArray<number>): ExampleList<BrainExample> =>
+  list instanceof ExampleTable ? list.select(indices) : examplesAt(list, indices)
+
+const indicesOf = (n: number): Array<number> => Array.from({ length: n }, (_, i) => i)
+
 /** A finished level's replay sample (seeded by the level, so a resumed run keeps the same) and validation examples. */
 const reduced = (splits: LevelSplits, level: number, settings: TrainerSettings): LevelSplits => {
   const val = splits.val.slice(0, settings.validationLimit)
   if (splits.train.length <= settings.replayLimit) return { train: splits.train, val }
-  const order = Rng.seeded(settings.seed, 0x4e9 + level).shuffle(splits.train.map((_, i) => i))
-  return { train: order.slice(0, settings.replayLimit).map((i) => splits.train[i] as LabelledExample), val }
+  const order = Rng.seeded(settings.seed, 0x4e9 + level).shuffle(indicesOf(splits.train.length))
+  return { train: subList(splits.train, order.slice(0, settings.replayLimit)), val }
 }
 
 /** A step's failure (e.g. a worker thread's) as a TrainerError with its message. */
@@ -200,9 +211,9 @@ export const runCurriculum = (
     /** Only what the model can learn from is trained on (e.g. no derivatives for a brain that answers numbers). */
     const learnable = (splits: LevelSplits): LevelSplits => {
       const keep = model.canLearn
-      if (keep === undefined) return splits
-      const train = splits.train.filter(keep)
-      return { ...splits, train, unlearnable: (splits.unlearnable ?? 0) + splits.train.length - train.length }
+      if (keep === undefined || splits.unlearnable !== undefined) return splits
+      const kept = indicesOf(splits.train.length).filter((i) => keep(splits.train.at(i) as BrainExample))
+      return { ...splits, train: subList(splits.train, kept), unlearnable: splits.train.length - kept.length }
     }
     let position = start
     const snapshot = (metrics: Record<string, number>): Snapshot => ({
@@ -216,8 +227,9 @@ export const runCurriculum = (
     for (let level = position.level; level <= settings.endLevel && !position.done; level++) {
       // Finished levels shrink to their replay samples, and the workers drop their copy,
       // before this level is read: the peak memory is one level, not two.
-      const replayPool: Array<LabelledExample> = []
-      for (let earlier = settings.startLevel; earlier < level; earlier++) replayPool.push(...(yield* splitsOf(earlier, level)).train)
+      const replayParts: Array<ExampleList<BrainExample>> = []
+      for (let earlier = settings.startLevel; earlier < level; earlier++) replayParts.push((yield* splitsOf(earlier, level)).train)
+      const replayPool = new ConcatList(replayParts)
       yield* stepAttempt(() => steps.setExamples([]))
       const { train, val, unlearnable = 0 } = yield* splitsOf(level, level)
       if (train.length + unlearnable === 0) return yield* Effect.fail(new TrainerError(`level ${level}: the training split is empty`))
@@ -234,7 +246,7 @@ export const runCurriculum = (
       if (unlearnable > 0) yield* io.log(`[Level ${level}] Training on ${train.length} examples; ${unlearnable} do not fit the brain's inputs or outputs`)
       const validation = val.slice(0, settings.validationLimit)
       // A batch's indices point into the training split, then the replay pool.
-      yield* stepAttempt(() => steps.setExamples([...train, ...replayPool]))
+      yield* stepAttempt(() => steps.setExamples(new ConcatList([train, replayPool])))
       const rng = Rng.fromState(position.rng)
       const batchesPerEpoch = epochBatches(Rng.fromState(position.rng), train.length, replayPool.length, settings.batchSize, settings.replayFraction).length
       const totalSteps = settings.epochsPerLevel * batchesPerEpoch
@@ -260,7 +272,7 @@ export const runCurriculum = (
           }
           const step = (epoch - 1) * batchesPerEpoch + b
           const { current, replay } = batches[b] as (typeof batches)[number]
-          const batch = [...current.map((i) => train[i] as LabelledExample), ...replay.map((i) => replayPool[i] as LabelledExample)]
+          const batch = [...examplesAt(train, current), ...examplesAt(replayPool, replay)]
           const indices = [...current, ...replay.map((i) => train.length + i)]
           const progress = { fraction: step / totalSteps }
           optimizer.setLearningRate(cosineRate(step, totalSteps, settings.learningRate, settings.minLearningRate))
@@ -300,8 +312,8 @@ export const runCurriculum = (
           // A fixed random subset of this level, plus a quarter as many replayed examples
           // so that the fit does not pull earlier levels' units away.
           const pick = Rng.fromState(rng.state())
-          const sample = pick.shuffle(train.map((_, i) => i)).slice(0, settings.polishSample).map((i) => train[i] as LabelledExample)
-          const replaySample = pick.shuffle(replayPool.map((_, i) => i)).slice(0, Math.floor(settings.polishSample / 4)).map((i) => replayPool[i] as LabelledExample)
+          const sample = examplesAt(train, pick.shuffle(indicesOf(train.length)).slice(0, settings.polishSample))
+          const replaySample = examplesAt(replayPool, pick.shuffle(indicesOf(replayPool.length)).slice(0, Math.floor(settings.polishSample / 4)))
           model.polish([...sample, ...replaySample], settings.polishIterations)
         }
         accuracy = accuracyOf(model, validation)

@@ -15,6 +15,7 @@ import { Storage, type StorageError } from "../../services/Storage.js"
 import { checkpointOf, expectedOf } from "../storage/checkpoint.js"
 import { resolveThreads } from "../workers/spawn.js"
 import { labelled, type LabelledExample } from "./examples.js"
+import { ExampleTable } from "./table.js"
 import { plainSteps, shardedSteps, type StepRunner } from "./parallel/StepRunner.js"
 import { workerSteps } from "./parallel/workerSteps.js"
 import {
@@ -82,31 +83,40 @@ export const settingsOf = (config: TrainConfig): TrainerSettings => ({
 
 const toTrainerError = (e: StorageError) => new TrainerError(e.message)
 
-/** A split's examples, labelled line by line as they are read (the raw lines are not all held at once). */
-const readSplit = (
-  dataDir: string,
-  level: number,
-  split: "train" | "val" | "test",
-  subtrees: boolean,
-  keep?: (e: LabelledExample) => boolean,
-  limit = Number.POSITIVE_INFINITY
-) =>
+/** A split's first `limit` examples for grading, labelled line by line as they are read (the raw lines are not all held at once). */
+const readGraded = (dataDir: string, level: number, split: "val" | "test", limit = Number.POSITIVE_INFINITY) =>
   Effect.gen(function* () {
     const storage = yield* Storage
-    let dropped = 0
     const lines = storage.readDataset(dataDir, { level, split })
     const examples = yield* (Number.isFinite(limit) ? Stream.take(lines, limit) : lines).pipe(
       // The trainer grades by the number where a line has one: no symbolic form kept for it.
-      Stream.map((l) => labelled(l.example as Example, { subtrees, numberOnly: true })),
-      Stream.filter((e) => {
-        if (keep === undefined || keep(e)) return true
-        dropped++
-        return false
-      }),
+      Stream.map((l) => labelled(l.example as Example, { numberOnly: true })),
       Stream.runCollect,
       Effect.mapError(toTrainerError)
     )
-    return { examples: Chunk.toReadonlyArray(examples), dropped }
+    return Chunk.toReadonlyArray(examples)
+  })
+
+/**
+ * A level's training split as an ExampleTable (packed as it is read: a level's parsed
+ * examples never exist all at once), keeping only what the model can learn from.
+ */
+const readTrainingTable = (dataDir: string, level: number, keep: ((e: LabelledExample) => boolean) | undefined) =>
+  Effect.gen(function* () {
+    const storage = yield* Storage
+    const table = ExampleTable.empty()
+    let dropped = 0
+    yield* storage.readDataset(dataDir, { level, split: "train" }).pipe(
+      Stream.runForEach((l) =>
+        Effect.sync(() => {
+          const e = labelled(l.example as Example, { subtrees: true, numberOnly: true })
+          if (keep === undefined || keep(e)) table.append(e)
+          else dropped++
+        })
+      ),
+      Effect.mapError(toTrainerError)
+    )
+    return { examples: table, dropped }
   })
 
 /**
@@ -165,10 +175,10 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
       load: (level) =>
         // Read once per level (the trainer keeps what it needs: with stream_data, of a finished level only a replay sample).
         Effect.gen(function* () {
-          const train = yield* readSplit(dataDir, level, "train", true, model.canLearn).pipe(Effect.provideService(Storage, storage))
+          const train = yield* readTrainingTable(dataDir, level, model.canLearn).pipe(Effect.provideService(Storage, storage))
           // Validation reads the first validationLimit examples of the split; the rest is never read.
-          const val = yield* readSplit(dataDir, level, "val", false, undefined, settings.validationLimit).pipe(Effect.provideService(Storage, storage))
-          return { train: train.examples, val: val.examples, unlearnable: train.dropped }
+          const val = yield* readGraded(dataDir, level, "val", settings.validationLimit).pipe(Effect.provideService(Storage, storage))
+          return { train: train.examples, val, unlearnable: train.dropped }
         }),
       log,
       metrics: (record) => storage.appendMetrics(config.paths.metrics_file, record).pipe(Effect.mapError(toTrainerError)),
@@ -196,7 +206,7 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
     const control = yield* brainService.make({ seed: settings.seed + 1 })
     const table: Array<LevelReport> = []
     for (let level = settings.startLevel; level <= settings.endLevel; level++) {
-      const test = (yield* readSplit(dataDir, level, "test", false)).examples
+      const test = yield* readGraded(dataDir, level, "test")
       const result = summary.levels.find((r) => r.level === level)
       table.push({
         level,

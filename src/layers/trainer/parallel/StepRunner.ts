@@ -5,6 +5,7 @@
  * worker pool (./workerSteps.ts) reproduces bit for bit with more threads.
  */
 import type { BrainExample, BrainModel, TrainingProgress } from "../../../services/Brain.js"
+import type { ExampleList } from "../table.js"
 import { combineShards, layoutOf, shardGradient, shardPositions, type ShardGradient } from "./shards.js"
 
 export interface StepRunner {
@@ -13,7 +14,7 @@ export interface StepRunner {
   /** Shards per batch (1 = the plain objective on the whole batch). */
   readonly shards: number
   /** The examples that the next steps' indices point into (the level's training split, then the replay pool). */
-  readonly setExamples: (examples: ReadonlyArray<BrainExample>) => void
+  readonly setExamples: (examples: ExampleList<BrainExample>) => void
   /**
    * Sets every parameter's gradient for the batch `indices` (into the examples; `batch`
    * holds the same examples) and returns the batch's loss. The caller has already run

@@ -8,7 +8,7 @@
  * (`receiveMessageOnPort`) before each step, so they are always applied in order.
  */
 import type { BrainState } from "../../../services/Brain.js"
-import type { PackedExamples } from "./packed.js"
+import type { PackedExamples } from "../table.js"
 
 /** Int32 slots of the control array. */
 export const GENERATION = 0

@@ -7,9 +7,9 @@
 import * as Effect from "effect/Effect"
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads"
 import type { BrainExample } from "../../../services/Brain.js"
+import { ExampleTable, examplesAt } from "../table.js"
 import { make } from "../../brain/ArithmeticBrainLive.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
-import { unpack } from "./packed.js"
 import { layoutOf, readParameters, shardGradient, shardPositions } from "./shards.js"
 
 const setup = (workerData as { setup: WorkerSetup }).setup
@@ -30,7 +30,7 @@ const run = () => {
   const reached = new Uint8Array(setup.reached)
   const losses = new Float64Array(setup.losses)
   const count = layout.parameters.length
-  let examples: ReadonlyArray<BrainExample> = []
+  let examples = ExampleTable.empty()
   let seen = Atomics.load(control, GENERATION)
   announce({ _tag: "Ready" })
   for (;;) {
@@ -40,8 +40,7 @@ const run = () => {
       for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
         const message = m.message as ToWorker
         if (message._tag === "Examples") {
-          examples = [] // the last level's copy can go before the next is built
-          examples = unpack(message.examples)
+          examples = ExampleTable.fromPacked(message.examples)
         }
         else Effect.runSync(model.loadState(message.state))
       }
@@ -50,7 +49,8 @@ const run = () => {
       const progress = { fraction: shared[0] as number }
       const size = Atomics.load(control, BATCH_SIZE)
       for (let s = setup.index; s < setup.shards; s += setup.threads) {
-        const shard = shardPositions(size, setup.shards, s).map((i) => examples[indices[i] as number] as BrainExample)
+        // Examples are parsed from their packed form when a shard reads them.
+        const shard: Array<BrainExample> = examplesAt(examples, shardPositions(size, setup.shards, s).map((i) => indices[i] as number))
         losses[s] = shardGradient(
           model,
           layout,

@@ -9,7 +9,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import type { BrainExample, BrainModel } from "../../../services/Brain.js"
 import { entryBeside, workerSpawner } from "../../workers/spawn.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
-import { pack } from "./packed.js"
+import { ExampleTable } from "../table.js"
 import { combineShards, layoutOf, shardGradient, shardPositions, writeParameters, type ShardGradient } from "./shards.js"
 import type { StepRunner } from "./StepRunner.js"
 
@@ -136,7 +136,7 @@ export const workerSteps = (
     return {
       threads,
       shards,
-      setExamples: (examples) => post({ _tag: "Examples", examples: pack(forWorkers(model, examples)) }),
+      setExamples: (examples) => post({ _tag: "Examples", examples: ExampleTable.of(examples).packed() }),
       step: (indices, batch, progress) => {
         if (batch.length > maxBatch) throw new RangeError(`a batch of ${batch.length} is larger than the workers' ${maxBatch}`)
         syncState()
@@ -174,13 +174,3 @@ export const workerSteps = (
       }
     } satisfies StepRunner
   })
-
-/** A stand-in for examples the objective does not read: nothing to send, nothing to parse. */
-const STUB: BrainExample = { input: { expr: { _tag: "Integer", value: 0n }, bindings: [] }, target: { _tag: "Expression", expr: { _tag: "Integer", value: 0n } } }
-
-/** The examples a worker needs: those the objective reads, the rest as stubs (indices stay the same). */
-export const forWorkers = (model: BrainModel, examples: ReadonlyArray<BrainExample>): ReadonlyArray<BrainExample> => {
-  const reads = model.objectiveReads
-  if (reads === undefined || reads(STUB)) return examples
-  return examples.map((e) => (reads(e) ? e : STUB))
-}
