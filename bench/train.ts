@@ -26,6 +26,7 @@ import { Rng } from "../src/domain/Random.js"
 import { subtreeValues } from "../src/layers/brain/targets.js"
 import { plainSteps, shardedSteps, type StepRunner } from "../src/layers/trainer/parallel/StepRunner.js"
 import { workerSteps } from "../src/layers/trainer/parallel/workerSteps.js"
+import { ExampleTable, examplesAt } from "../src/layers/trainer/table.js"
 import { builtinLevels } from "../src/plugins/index.js"
 import type { BrainExample, BrainModel } from "../src/services/Brain.js"
 import { brain, drawLevel, optimizerFor } from "../test/brain/support.js"
@@ -54,7 +55,8 @@ const median = (xs: ReadonlyArray<number>) => {
 
 // ---- 1. step throughput -------------------------------------------------------------------
 
-let examples: Array<BrainExample> = []
+/** Stored as the trainer stores them (packed; a batch parses its examples). */
+let examples = ExampleTable.empty()
 let order: Array<number> = []
 
 /** Wall seconds of `stepCount` steps from a fresh brain; the brain is returned for the bit check. */
@@ -65,7 +67,7 @@ const timed = (model: BrainModel, runner: StepRunner): number => {
   for (let step = 0; step < stepCount; step++) {
     const at = (step * batchSize) % (order.length - batchSize)
     const indices = order.slice(at, at + batchSize)
-    const batch = indices.map((i) => examples[i] as BrainExample)
+    const batch = examplesAt(examples, indices)
     const progress = { fraction: step / stepCount }
     optimizer.zeroGrad()
     model.prepareStep?.(batch, progress)
@@ -78,8 +80,9 @@ const timed = (model: BrainModel, runner: StepRunner): number => {
 const weightsOf = (model: BrainModel) => model.module.parameters().flatMap((p) => Array.from(p.data))
 
 const throughput = Effect.gen(function* () {
-  examples = drawLevel(builtinLevels[level - 1]!, samples, 2024).map((e) => ({ ...e, subtreeValues: subtreeValues(e.input.expr, e.input.bindings) }))
-  order = Rng.seeded(7, 1).shuffle(examples.map((_, i) => i))
+  const drawn: Array<BrainExample> = drawLevel(builtinLevels[level - 1]!, samples, 2024).map((e) => ({ ...e, subtreeValues: subtreeValues(e.input.expr, e.input.bindings) }))
+  examples = ExampleTable.of(drawn)
+  order = Rng.seeded(7, 1).shuffle(drawn.map((_, i) => i))
   const seconds = { plain: [] as Array<number>, one: [] as Array<number>, two: [] as Array<number> }
   let identical = true
   // One model and one worker pool per way for the whole benchmark, reset to the same fresh

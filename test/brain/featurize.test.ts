@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Either } from "effect"
 import { parse } from "../../src/domain/Polish.js"
-import { canFeaturize, featurize } from "../../src/layers/brain/featurize.js"
+import { canFeaturize, featurize, hasUnboundSymbol } from "../../src/layers/brain/featurize.js"
 import { subtreeValues } from "../../src/layers/brain/targets.js"
 import { headRow, symbolRow } from "../../src/layers/brain/vocabulary.js"
 import { builtinLevels } from "../../src/plugins/index.js"
@@ -60,5 +60,25 @@ describe("featurize", () => {
         expect(canFeaturize(p.input)).toBe(accepted)
       }
     }
+  })
+
+  it("hasUnboundSymbol is featurize's hasUnbound for one input (every level, partial bindings, colliding names)", () => {
+    const inputs = builtinLevels.flatMap((level) => {
+      const rng = Rng.seeded(5, level.level)
+      return Array.from({ length: 100 }, () => level.generate(rng))
+        .filter((p) => canFeaturize(p.input))
+        .flatMap((p) => {
+          const bindings = p.bindings ?? []
+          // Also with the last binding dropped: a symbol that was bound becomes an unknown.
+          return [{ expr: p.input, bindings }, { expr: p.input, bindings: bindings.slice(0, -1) }]
+        })
+    })
+    // Two names that share a row (symbolRow hashes unknown names): bound through the other.
+    const other = Array.from({ length: 500 }, (_, i) => `q${i}`)
+    const twin = other.find((n) => n !== "q0" && symbolRow(n) === symbolRow("q0"))!
+    inputs.push({ expr: expr("(+ q0 1)"), bindings: [[twin, 2]] }, { expr: expr("(+ q0 1)"), bindings: [["x", 2]] })
+    expect(inputs.some((i) => hasUnboundSymbol(i))).toBe(true)
+    expect(inputs.some((i) => !hasUnboundSymbol(i) && i.bindings.length > 0)).toBe(true)
+    for (const input of inputs) expect(hasUnboundSymbol(input)).toBe(featurize([input]).hasUnbound)
   })
 })

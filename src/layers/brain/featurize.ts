@@ -12,7 +12,7 @@
  */
 import type { Expr } from "../../domain/Expr.js"
 import { print } from "../../domain/Polish.js"
-import { headRow, heads, symbolRow } from "./vocabulary.js"
+import { headRow, headRowOrNone, symbolRow } from "./vocabulary.js"
 
 export interface BrainInput {
   readonly expr: Expr
@@ -164,7 +164,20 @@ const build = (e: Expr, example: number, t: NodeTable): number => {
   }
 }
 
-const knownHeads = new Set(heads)
+/**
+ * Whether some symbol of the input reads a row no binding reads: `featurize`'s
+ * `hasUnbound` for this input, without building the batch.
+ */
+export const hasUnboundSymbol = (input: BrainInput): boolean => {
+  const bound = input.bindings.map(([name]) => symbolRow(name))
+  const stack: Array<Expr> = [input.expr]
+  while (stack.length > 0) {
+    const e = stack.pop() as Expr
+    if (e._tag === "Symbol" && !bound.includes(symbolRow(e.name))) return true
+    if (e._tag === "Op" || e._tag === "Fn") for (const a of e.args) stack.push(a)
+  }
+  return false
+}
 
 /**
  * Whether `featurize` accepts the expression (every head has an input row), without
@@ -173,7 +186,7 @@ const knownHeads = new Set(heads)
 export const canFeaturize = (e: Expr): boolean => {
   if (e._tag !== "Op" && e._tag !== "Fn") return true
   const n = e.args.length
-  if (n === 0 || !knownHeads.has(`${e._tag === "Op" ? e.op : e.fn}/${n === 1 ? 1 : 2}`)) return false
+  if (n === 0 || headRowOrNone(e, n === 1 ? 1 : 2) < 0) return false
   for (let i = 0; i < n; i++) if (!canFeaturize(e.args[i] as Expr)) return false
   return true
 }

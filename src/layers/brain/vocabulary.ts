@@ -22,12 +22,23 @@ export const heads: ReadonlyArray<string> = [
 ]
 /** Rows initialised in the first pass (see ADDED_HEADS). */
 export const FIRST_HEADS = heads.length - ADDED_HEADS.length
-const headIndex = new Map(heads.map((h, i) => [h, i]))
+/** name → [row with one argument, row with two] (−1 = none): no string built per lookup, it is on every step's path. */
+const headIndex = new Map<string, [number, number]>()
+heads.forEach((h, i) => {
+  const cut = h.lastIndexOf("/")
+  const name = h.slice(0, cut)
+  const rows = headIndex.get(name) ?? [-1, -1]
+  rows[Number(h.slice(cut + 1)) - 1] = i
+  headIndex.set(name, rows)
+})
+
+/** The row of a head with this many arguments (1 or 2), or −1 when the vocabulary has none. */
+export const headRowOrNone = (e: Extract<Expr, { _tag: "Op" | "Fn" }>, arity: number): number =>
+  arity === 1 || arity === 2 ? (headIndex.get(e._tag === "Op" ? e.op : e.fn)?.[arity - 1] ?? -1) : -1
 
 export const headRow = (e: Extract<Expr, { _tag: "Op" | "Fn" }>, arity: number): number => {
-  const name = e._tag === "Op" ? e.op : e.fn
-  const row = headIndex.get(`${name}/${arity}`)
-  if (row === undefined) throw new RangeError(`the brain has no input for ${name} with ${arity} argument(s)`)
+  const row = headRowOrNone(e, arity)
+  if (row < 0) throw new RangeError(`the brain has no input for ${e._tag === "Op" ? e.op : e.fn} with ${arity} argument(s)`)
   return row
 }
 

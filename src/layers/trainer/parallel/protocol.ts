@@ -16,7 +16,9 @@ export const DONE = 1
 export const STOP = 2
 export const FAILED = 3
 export const BATCH_SIZE = 4
-export const CONTROL_SLOTS = 5
+/** Messages posted to each worker so far: a worker reads its port only when this moved (a read costs ~0.1 ms). */
+export const POSTED = 5
+export const CONTROL_SLOTS = 6
 
 export interface WorkerSetup {
   readonly brain: { readonly kind: string; readonly seed: number; readonly shape: Readonly<Record<string, number>> }

@@ -9,7 +9,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "
 import type { BrainExample } from "../../../services/Brain.js"
 import { ExampleTable, examplesAt } from "../table.js"
 import { make } from "../../brain/ArithmeticBrainLive.js"
-import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
+import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
 import { layoutOf, readParameters, shardGradient, shardPositions } from "./shards.js"
 
 const setup = (workerData as { setup: WorkerSetup }).setup
@@ -32,16 +32,19 @@ const run = () => {
   const count = layout.parameters.length
   let examples = ExampleTable.empty()
   let seen = Atomics.load(control, GENERATION)
+  let received = 0
   announce({ _tag: "Ready" })
   for (;;) {
     waitWhile(control, GENERATION, seen, SPINS, Infinity)
     seen = Atomics.load(control, GENERATION)
     try {
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      // Every message posted before this step, in order (posting returns once the message is queued).
+      while (received < Atomics.load(control, POSTED)) {
+        const m = receiveMessageOnPort(port)
+        if (m === undefined) continue
+        received++
         const message = m.message as ToWorker
-        if (message._tag === "Examples") {
-          examples = ExampleTable.fromPacked(message.examples)
-        }
+        if (message._tag === "Examples") examples = ExampleTable.fromPacked(message.examples)
         else Effect.runSync(model.loadState(message.state))
       }
       if (Atomics.load(control, STOP) === 1) return

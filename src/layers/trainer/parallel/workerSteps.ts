@@ -8,7 +8,7 @@ import { Data, Duration, Effect } from "effect"
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads"
 import type { BrainExample, BrainModel } from "../../../services/Brain.js"
 import { entryBeside, workerSpawner } from "../../workers/spawn.js"
-import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
+import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
 import { ExampleTable } from "../table.js"
 import { combineShards, layoutOf, shardGradient, shardPositions, writeParameters, type ShardGradient } from "./shards.js"
 import type { StepRunner } from "./StepRunner.js"
@@ -105,7 +105,10 @@ export const workerSteps = (
       })
     )
 
-    const post = (message: ToWorker) => ports.forEach((p) => p.postMessage(message))
+    const post = (message: ToWorker) => {
+      ports.forEach((p) => p.postMessage(message))
+      Atomics.add(control, POSTED, 1)
+    }
     let sentState = ""
     const syncState = () => {
       const state = model.state()
