@@ -3,13 +3,18 @@
  * swapping the Optimizer layer; prints each epoch's held-out accuracy and the final
  * figures side by side.
  *
- *   npx tsx examples/adam-vs-sgd.ts [--epochs 8] [--samples 10000] [--seed 1]
+ *   npx tsx examples/adam-vs-sgd.ts [--epochs 8] [--samples 10000] [--seed 1] [--no-node-targets]
+ *
+ * Each example carries the Engine's value of its operator subtrees (data preparation,
+ * as `grapheme train` does): the brain fits a head's unit on them when the head's gate
+ * locks. With --no-node-targets it must lock gates from what first-order training left.
  */
 import { Effect, Layer } from "effect"
 import { print } from "../src/domain/Polish.js"
 import { Rng } from "../src/domain/Random.js"
 import { ArithmeticBrainLive } from "../src/layers/brain/ArithmeticBrainLive.js"
 import { fit } from "../src/layers/brain/fit.js"
+import { subtreeValues } from "../src/layers/brain/targets.js"
 import { EngineLive } from "../src/layers/EngineLive.js"
 import { isCorrect, numberOfAnswer } from "../src/layers/grading.js"
 import { optimizerLayers } from "../src/layers/optimizers/index.js"
@@ -25,6 +30,7 @@ const flag = (name: string, fallback: number): number => {
 const epochs = flag("epochs", 8)
 const samples = flag("samples", 10_000)
 const seed = flag("seed", 1)
+const nodeTargets = !process.argv.includes("--no-node-targets")
 
 /** Distinct level-1 problems answered by the Engine, split 80/10/10 by input. */
 const dataset = Effect.gen(function* () {
@@ -39,7 +45,12 @@ const dataset = Effect.gen(function* () {
     seen.add(key)
     const value = numberOfAnswer(yield* engine.evaluate(problem.input))
     if (value === undefined) continue
-    examples.push({ key, input: { expr: problem.input, bindings: [] }, target: { _tag: "Number", value } })
+    examples.push({
+      key,
+      input: { expr: problem.input, bindings: [] },
+      target: { _tag: "Number", value },
+      subtreeValues: nodeTargets ? subtreeValues(problem.input, []) : undefined
+    })
   }
   return { train: examples.slice(0, samples * 0.8), test: examples.slice(samples * 0.9) }
 })
@@ -77,7 +88,9 @@ const trainWith = (kind: OptimizerKind, data: Effect.Effect.Success<typeof datas
 
 const program = Effect.gen(function* () {
   const data = yield* dataset
-  console.log(`level 1: ${data.train.length} training, ${data.test.length} held-out problems (disjoint by input)`)
+  console.log(
+    `level 1: ${data.train.length} training, ${data.test.length} held-out problems (disjoint by input), ${nodeTargets ? "with" : "without"} per-node targets`
+  )
   const results = [yield* trainWith("adam", data), yield* trainWith("sgd", data)]
   console.log("\noptimizer  untrained  after the epochs      after L-BFGS polish")
   for (const r of results)
