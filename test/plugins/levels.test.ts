@@ -100,6 +100,19 @@ describe("built-in levels (SPEC §4)", () => {
     assert.deepStrictEqual([...fns].sort(), ["cos", "exp", "ln", "log", "sin", "sqrt", "tan"])
   })
 
+  it("level 4 (extension): some internal nodes are negations (- t), which no level 1–3 input has", () => {
+    const negations = (e: Expr) => nodes(e).filter((x) => x._tag === "Op" && x.op === "-" && x.args.length === 1).length
+    const count = draw(level4).reduce((n, p) => n + negations(p.input), 0)
+    // 0.08 of the internal nodes: between 15 and 150 in 400 trees of height ≤ 3.
+    assert.isAbove(count, 15)
+    assert.isBelow(count, 150)
+    for (const l of [level1, level2, level3]) assert.strictEqual(draw(l).reduce((n, p) => n + negations(p.input), 0), 0, `level ${l.level}`)
+    // A level without negation refuses one; level 4 accepts one.
+    const negated = { input: { _tag: "Op", op: "-", args: [{ _tag: "Fn", fn: "sin", args: [{ _tag: "Symbol", name: "x" }] }] } as Expr, bindings: [["x", 2]] as const }
+    assert.isUndefined(level4.conforms?.(negated))
+    assert.match(String(level3.conforms?.({ input: { _tag: "Op", op: "-", args: [{ _tag: "Integer", value: 3n }, { _tag: "Op", op: "-", args: [{ _tag: "Symbol", name: "x" }] }] } as Expr, bindings: [["x", 2]] })), /with 1 arguments/)
+  })
+
   it("level 5: (derive f x), f of depth ≤ 4 over x and [1, 9] with + − × ÷ ^ sin cos exp ln, containing x", () => {
     for (const p of draw(level5)) {
       const e = p.input

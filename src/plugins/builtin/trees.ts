@@ -26,6 +26,8 @@ export interface TreeSpec {
   readonly leaf: (rng: Rng) => Valued
   /** The exponent of `^` given its base (a leaf). */
   readonly exponent: (rng: Rng, base: Valued) => Valued
+  /** Probability that an internal node is a negation `(- t)` (absent: never, and no draw is made). */
+  readonly negationProbability?: number | undefined
 }
 
 const TINY = 1e-9
@@ -74,6 +76,10 @@ const apply2 = (o: BinaryOp, a: number, b: number): number =>
 /** A tree of height exactly `d` (a leaf has height 0) with its double value. */
 export const valuedTree = (rng: Rng, spec: TreeSpec, d: number): Valued => {
   if (d <= 0) return spec.leaf(rng)
+  if (spec.negationProbability !== undefined && rng.bool(spec.negationProbability)) {
+    const arg = valuedTree(rng, spec, d - 1)
+    return { e: op("-", arg.e), v: -arg.v }
+  }
   if (spec.fns.length > 0 && rng.bool(spec.fnProbability)) {
     const f = rng.pick(spec.fns)
     for (let attempt = 0; attempt < 8; attempt++) {
@@ -179,9 +185,11 @@ export interface ShapeSpec {
   readonly leaf: (e: Expr) => Verdict
   /** Why the exponent of `^` is not allowed, or undefined; by default any allowed leaf/tree. */
   readonly exponent?: ((e: Expr) => Verdict) | undefined
+  /** Whether `(- t)` (negation, one argument) is allowed. */
+  readonly negation?: boolean | undefined
 }
 
-/** Checks operators (binary), functions (unary), leaves, exponents and height. */
+/** Checks operators (binary; `-` also unary where `negation` allows), functions (unary), leaves, exponents and height. */
 export const checkShape = (e: Expr, spec: ShapeSpec): Verdict => {
   const h = depth(e)
   if (h < spec.depth[0] || h > spec.depth[1])
@@ -191,6 +199,10 @@ export const checkShape = (e: Expr, spec: ShapeSpec): Verdict => {
     const x = stack.pop() as Expr
     if (x._tag === "Op") {
       if (!spec.ops.includes(x.op)) return `operator ${x.op} is not in {${spec.ops.join(" ")}}`
+      if (x.op === "-" && x.args.length === 1 && spec.negation === true) {
+        stack.push(x.args[0] as Expr)
+        continue
+      }
       if (x.args.length !== 2) return `operator ${x.op} with ${x.args.length} arguments (binary expected)`
       if (x.op === "^" && spec.exponent !== undefined) {
         const bad = spec.exponent(x.args[1] as Expr)
