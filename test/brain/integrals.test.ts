@@ -88,6 +88,12 @@ describe("definite problems (level 6)", () => {
     const restored = makeDefiniteHeads(trusting, () => tangents)
     Effect.runSync(restored.loadState(heads.state()))
     expect(accuracy(restored, held)).toBe(accuracy(heads, held))
+    const refused = (state: Record<string, ReadonlyArray<number>>) => {
+      const result = Effect.runSync(Effect.either(makeDefiniteHeads(trusting, () => tangents).loadState({ ...heads.state(), ...state })))
+      return result._tag === "Left" ? `${result.left.reason}: ${result.left.message}` : "accepted"
+    }
+    expect(refused({ definiteEmitter: [0] })).toBe("BadState: definiteEmitter has the wrong length")
+    expect(refused({ antiRules: [NaN, NaN, 3, 5] })).toBe("BadState: antiRules is malformed")
   })
 
   it("chooses the root's emitter from the targets (here f(b) − f(a), not the integral)", () => {

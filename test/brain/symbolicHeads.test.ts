@@ -61,6 +61,15 @@ describe("expression answers (level 5)", () => {
     const held = examples(3, 100)
     expect(held.map((ex) => restored.answer(ex.input)?.expr)).toEqual(held.map((ex) => heads.answer(ex.input)?.expr))
     expect(accuracy(restored, held)).toBeGreaterThanOrEqual(0.99)
-    expect(Effect.runSync(Effect.either(restored.loadState({ ...heads.state(), emitter: [1, 2] })))._tag).toBe("Left")
+    const refused = (state: Record<string, ReadonlyArray<number>>) => {
+      const result = Effect.runSync(Effect.either(makeSymbolicHeads(trusting).loadState({ ...heads.state(), ...state })))
+      return result._tag === "Left" ? `${result.left.reason}: ${result.left.message}` : "accepted"
+    }
+    expect(refused({ emitter: [1, 2] })).toBe("BadState: emitter has the wrong length")
+    expect(refused({ tangentRules: [1, 0, 9999, 1] })).toBe("BadState: tangentRules is malformed")
+    // An empty state: nothing learned, no answers.
+    const blank = makeSymbolicHeads(trusting)
+    Effect.runSync(blank.loadState({}))
+    expect(held.every((ex) => blank.answer(ex.input) === undefined)).toBe(true)
   })
 })

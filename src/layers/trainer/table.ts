@@ -60,12 +60,10 @@ const emptyColumns = (): PackedExamples => ({
 const parsed = (text: string) => Either.getOrThrowWith(parse(text), (e) => new Error(`a stored example does not parse: ${e.message}`))
 
 export class ExampleTable implements ExampleList<BrainExample> {
-  /** Binding names repeat ("x", "y"): one string each. */
+  /** Binding names repeat ("x", "y"): one string each among the rows appended here. */
   private readonly names = new Map<string, string>()
 
-  private constructor(private readonly c: PackedExamples) {
-    for (const name of c.bindingNames) this.names.set(name, name)
-  }
+  private constructor(private readonly c: PackedExamples) {}
 
   static empty(): ExampleTable {
     return new ExampleTable(emptyColumns())

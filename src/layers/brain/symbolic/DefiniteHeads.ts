@@ -14,15 +14,15 @@
 import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
-import { BrainError, type BrainExample, type BrainState, type TrainingProgress } from "../../../services/Brain.js"
+import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { isCorrectNumber, numberOfAnswer } from "../../grading.js"
 import { canFeaturize, featurize, type BrainInput } from "../featurize.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
 import { onlySymbol } from "./SymbolicHeads.js"
 import type { TangentRules } from "./emit.js"
-import { searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
-import { decodeTerms, encodeTerms } from "./codec.js"
+import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
+import { encodeTerms, savedRules } from "./codec.js"
 
 export const DEFINITE_EMITTERS = ["antitangent at b minus at a", "antitangent at a minus at b", "f at b minus at a"] as const
 
@@ -132,21 +132,11 @@ export const makeDefiniteHeads = (
       definiteSlot: [slot]
     }),
     loadState: (state) =>
-      Effect.suspend(() => {
-        const saved = state["definiteEmitter"] ?? new Array<number>(emitter.length).fill(-1)
-        if (saved.length !== emitter.length) return Effect.fail(new BrainError({ reason: "BadState", message: "definiteEmitter has the wrong length" }))
-        emitter.set(saved)
-        slot = state["definiteSlot"]?.[0] ?? -1
-        const flat = state["antiRules"] ?? []
-        if (flat.length === 0) {
-          rules = undefined
-          return Effect.void
-        }
-        const decoded = decodeTerms(flat, 2)
-        if (decoded === undefined) return Effect.fail(new BrainError({ reason: "BadState", message: "antiRules is malformed" }))
-        const alpha = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? undefined : x)
-        rules = { heads: decoded, numberAlpha: alpha(flat[0]), variableAlpha: alpha(flat[1]) }
-        return Effect.void
+      Effect.gen(function* () {
+        slot = yield* restoreSearch(state, "definiteEmitter", "definiteSlot", emitter)
+        const saved = yield* savedRules(state, "antiRules")
+        const alpha = (x: number) => (Number.isNaN(x) ? undefined : x)
+        rules = saved === undefined ? undefined : { heads: saved.heads, numberAlpha: alpha(saved.lead[0]), variableAlpha: alpha(saved.lead[1]) }
       })
   }
 

@@ -17,14 +17,14 @@ import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import * as T from "../../../tensor/index.js"
-import { BrainError, type BrainExample, type BrainState, type TrainingProgress } from "../../../services/Brain.js"
+import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
 import { canFeaturize, featurize, type BrainInput } from "../featurize.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
-import { searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
-import { decodeTerms, encodeTerms } from "./codec.js"
+import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
+import { encodeTerms, savedRules } from "./codec.js"
 
 /** The emitters a root head may answer with. */
 export const EMITTERS = ["copy", "tangent"] as const
@@ -138,20 +138,10 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
       symbolicSlot: [slot]
     }),
     loadState: (state) =>
-      Effect.suspend(() => {
-        const saved = state["emitter"] ?? new Array<number>(emitter.length).fill(-1)
-        if (saved.length !== emitter.length) return Effect.fail(new BrainError({ reason: "BadState", message: "emitter has the wrong length" }))
-        emitter.set(saved)
-        slot = state["symbolicSlot"]?.[0] ?? -1
-        const flat = state["tangentRules"] ?? []
-        if (flat.length === 0) {
-          rules = undefined
-          return Effect.void
-        }
-        const decoded = decodeTerms(flat, 2)
-        if (decoded === undefined) return Effect.fail(new BrainError({ reason: "BadState", message: "tangentRules is malformed" }))
-        rules = { heads: decoded, numberSlope: flat[0] as number, variableSlope: flat[1] as number }
-        return Effect.void
+      Effect.gen(function* () {
+        slot = yield* restoreSearch(state, "emitter", "symbolicSlot", emitter)
+        const saved = yield* savedRules(state, "tangentRules")
+        rules = saved === undefined ? undefined : { heads: saved.heads, numberSlope: saved.lead[0], variableSlope: saved.lead[1] }
       })
   }
 }

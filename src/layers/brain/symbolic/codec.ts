@@ -1,4 +1,6 @@
 /** Learned head rules in a checkpoint's brain state: numbers only. */
+import { Either } from "effect"
+import { BrainError, type BrainState } from "../../../services/Brain.js"
 import type { Term } from "./subset.js"
 import { heads } from "../vocabulary.js"
 
@@ -21,4 +23,19 @@ export const decodeTerms = (flat: ReadonlyArray<number>, start: number): Map<num
     i += 2 + 2 * n
   }
   return decoded
+}
+
+/**
+ * Rules saved under `key` as two leading numbers, then encoded terms: undefined when none
+ * were saved, a BadState error when they do not decode.
+ */
+export const savedRules = (
+  state: BrainState,
+  key: string
+): Either.Either<{ readonly lead: readonly [number, number]; readonly heads: Map<number, ReadonlyArray<Term>> } | undefined, BrainError> => {
+  const flat = state[key] ?? []
+  if (flat.length === 0) return Either.right(undefined)
+  const decoded = decodeTerms(flat, 2)
+  if (decoded === undefined) return Either.left(new BrainError({ reason: "BadState", message: `${key} is malformed` }))
+  return Either.right({ lead: [flat[0] as number, flat[1] as number], heads: decoded })
 }

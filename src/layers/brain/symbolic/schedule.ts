@@ -4,7 +4,9 @@
  * rule or a root head has no emitter. The roots' emitters are chosen again whenever the
  * rules they build on grew.
  */
+import { Either } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
+import { BrainError, type BrainState } from "../../../services/Brain.js"
 import { headRowsOf } from "../featurize.js"
 import type { Evaluator } from "./learn.js"
 
@@ -54,4 +56,16 @@ export const searchStep = <E extends { readonly p: { readonly root: number; read
     if ((s[best] as number) > 0) state.emitter[root] = best
   }
   return now
+}
+
+/**
+ * A checkpoint's root emitters (saved under `emitterKey`; none saved = none chosen yet),
+ * set into `emitter`, and its search slot (under `slotKey`); a BadState error when the
+ * emitters do not fit.
+ */
+export const restoreSearch = (state: BrainState, emitterKey: string, slotKey: string, emitter: Int32Array): Either.Either<number, BrainError> => {
+  const saved = state[emitterKey] ?? new Array<number>(emitter.length).fill(-1)
+  if (saved.length !== emitter.length) return Either.left(new BrainError({ reason: "BadState", message: `${emitterKey} has the wrong length` }))
+  emitter.set(saved)
+  return Either.right(state[slotKey]?.[0] ?? -1)
 }

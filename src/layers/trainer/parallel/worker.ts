@@ -6,7 +6,6 @@
  */
 import * as Effect from "effect/Effect"
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads"
-import type { BrainExample } from "../../../services/Brain.js"
 import { ExampleTable, examplesAt } from "../table.js"
 import { make } from "../../brain/ArithmeticBrainLive.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
@@ -53,7 +52,7 @@ const run = () => {
       const size = Atomics.load(control, BATCH_SIZE)
       for (let s = setup.index; s < setup.shards; s += setup.threads) {
         // Examples are parsed from their packed form when a shard reads them.
-        const shard: Array<BrainExample> = examplesAt(examples, shardPositions(size, setup.shards, s).map((i) => indices[i] as number))
+        const shard = examplesAt(examples, shardPositions(size, setup.shards, s).map((i) => indices[i] as number))
         losses[s] = shardGradient(
           model,
           layout,
