@@ -18,6 +18,8 @@ import { labelled, type LabelledExample } from "./examples.js"
 
 export interface LevelScore {
   readonly level: number
+  /** The file the lines came from, when a directory of group files was graded (data/probes/). */
+  readonly group?: string | undefined
   readonly count: number
   readonly accuracy: number
   /** The answer is exactly the expected form (the same number, or the same expression tree). */
@@ -36,7 +38,13 @@ const exactForm = (answer: LabelledExample["expected"]["symbolic"] | undefined, 
   return e.expected.symbolic !== null && equals(answer, e.expected.symbolic)
 }
 
-export const scoreLevel = (model: BrainModel, level: number, examples: ReadonlyArray<LabelledExample>, costs: GedCosts): LevelScore => {
+export const scoreLevel = (
+  model: BrainModel,
+  level: number,
+  examples: ReadonlyArray<LabelledExample>,
+  costs: GedCosts,
+  group?: string
+): LevelScore => {
   const answers = model.predict(examples.map((e) => e.input))
   let correct = 0
   let exact = 0
@@ -48,7 +56,7 @@ export const scoreLevel = (model: BrainModel, level: number, examples: ReadonlyA
     if (exactForm(a, e)) exact++
   })
   const n = Math.max(1, examples.length)
-  return { level, count: examples.length, accuracy: correct / n, exactMatch: exact / n, meanGed: meanGed(model, examples, costs), unanswered }
+  return { level, group, count: examples.length, accuracy: correct / n, exactMatch: exact / n, meanGed: meanGed(model, examples, costs), unanswered }
 }
 
 /** Loads the checkpoint into a fresh brain of the same shape. */
@@ -74,26 +82,37 @@ export const validateModel = (modelFile: string, data: string, costs: GedCosts =
         ? storage.readDataset(path.dirname(path.resolve(data)), { split: base })
         : storage.readDataset(data)
     ).pipe(Stream.runCollect)
-    const byLevel = new Map<number, Array<LabelledExample>>()
+    // Rows per level; lines from files not named level_N.jsonl (a directory of groups) by file and level.
+    const rows = new Map<string, { level: number; group: string | undefined; examples: Array<LabelledExample> }>()
     for (const l of Chunk.toReadonlyArray(lines)) {
       const e = labelled(l.example as Example)
-      const list = byLevel.get(e.level) ?? []
-      list.push(e)
-      byLevel.set(e.level, list)
+      const name = path.basename(l.path)
+      const group = LEVEL_FILE.test(name) ? undefined : name.replace(/\.jsonl$/, "")
+      const key = `${group ?? ""}\t${e.level}`
+      const row = rows.get(key) ?? { level: e.level, group, examples: [] }
+      row.examples.push(e)
+      rows.set(key, row)
     }
-    return [...byLevel.keys()].sort((a, b) => a - b).map((level) => scoreLevel(model, level, byLevel.get(level) ?? [], costs))
+    return [...rows.values()]
+      .sort((a, b) => (a.group ?? "").localeCompare(b.group ?? "") || a.level - b.level)
+      .map((r) => scoreLevel(model, r.level, r.examples, costs, r.group))
   })
+
+const LEVEL_FILE = /^level_\d+\.jsonl$/
 
 export const formatScores = (scores: ReadonlyArray<LevelScore>): string => {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(9)
   const total = scores.reduce((n, s) => n + s.count, 0)
   const weighted = (f: (s: LevelScore) => number) => scores.reduce((acc, s) => acc + f(s) * s.count, 0) / Math.max(1, total)
+  // With groups (a directory of group files), a first column names each row's group.
+  const width = Math.max(0, ...scores.map((s) => (s.group === undefined ? 0 : s.group.length + 2)))
+  const group = (name: string) => (width === 0 ? "" : name.padEnd(width))
   return [
-    "level   accuracy  exact form  mean GED    count  no answer",
+    `${group("group")}level   accuracy  exact form  mean GED    count  no answer`,
     ...scores.map(
-      (s) => `${String(s.level).padStart(5)}  ${pct(s.accuracy)}  ${pct(s.exactMatch).padStart(10)}  ${s.meanGed.toFixed(3).padStart(8)}  ${String(s.count).padStart(7)}  ${String(s.unanswered).padStart(9)}`
+      (s) => `${group(s.group ?? "")}${String(s.level).padStart(5)}  ${pct(s.accuracy)}  ${pct(s.exactMatch).padStart(10)}  ${s.meanGed.toFixed(3).padStart(8)}  ${String(s.count).padStart(7)}  ${String(s.unanswered).padStart(9)}`
     ),
-    `  all  ${pct(weighted((s) => s.accuracy))}  ${pct(weighted((s) => s.exactMatch)).padStart(10)}  ${weighted((s) => s.meanGed).toFixed(3).padStart(8)}  ${String(total).padStart(7)}  ${String(scores.reduce((n, s) => n + s.unanswered, 0)).padStart(9)}`
+    `${group("")}  all  ${pct(weighted((s) => s.accuracy))}  ${pct(weighted((s) => s.exactMatch)).padStart(10)}  ${weighted((s) => s.meanGed).toFixed(3).padStart(8)}  ${String(total).padStart(7)}  ${String(scores.reduce((n, s) => n + s.unanswered, 0)).padStart(9)}`
   ].join("\n")
 }
 
