@@ -166,20 +166,6 @@ const benchTs = ({ c, data, net, opt }: Prepared, runs = RUNS): BrainTiming => {
 const list = (xs: ArrayLike<number>): Array<number | string> =>
   Array.from(xs, (v) => (Number.isFinite(v) ? v : String(v)))
 
-/** (symbol leaf, binding of the same example) pairs, in the order ArithmeticBrain.readSymbols builds them. */
-const symbolPairs = (f: FeaturizedBatch): { leaf: Array<number>; binding: Array<number> } => {
-  const byExample = new Map<number, Array<number>>()
-  f.bindingExample.forEach((k, j) => byExample.set(k, [...(byExample.get(k) ?? []), j]))
-  const leaf: Array<number> = []
-  const binding: Array<number> = []
-  for (let s = 0; s < f.symbolLeafRow.length; s++)
-    for (const j of byExample.get(f.symbolLeafExample[s]!) ?? []) {
-      leaf.push(s)
-      binding.push(j)
-    }
-  return { leaf, binding }
-}
-
 /** Our forward, loss, gradients and one Adam step from the initial weights, for the check. */
 const reference = (f: FeaturizedBatch, targets: Float64Array) => {
   const net = makeNet(f)
@@ -204,8 +190,8 @@ const dumpCase = (c: Case) => {
   const f = featurize(data.inputs)
   const net = makeNet(f)
   const initial = net.namedParameters().map(([name, p]) => ({ name, rows: p.rows, cols: p.cols, data: list(p.data) }))
-  const pairs = symbolPairs(f)
-  const small = { ...f, leafValues: scaled(f.leafValues, true), bindingValue: scaled(f.bindingValue, false) }
+  // Bound symbols read their binding's value in leafValues (a pointer by name).
+  const small = { ...f, leafValues: scaled(f.leafValues, true) }
   const smallTargets = scaled(data.targets, false)
   return {
     name: c.name,
@@ -214,11 +200,6 @@ const dumpCase = (c: Case) => {
       leafCount: f.leafCount,
       leafValues: list(f.leafValues),
       symbolLeafRow: list(f.symbolLeafRow),
-      symbolLeafName: list(f.symbolLeafName),
-      bindingName: list(f.bindingName),
-      bindingValue: list(f.bindingValue),
-      pairLeaf: pairs.leaf,
-      pairBinding: pairs.binding,
       levels: f.levels.map((l) => ({ head: list(l.head), child0: list(l.child0), child1: list(l.child1) })),
       roots: list(f.roots)
     },
@@ -230,7 +211,6 @@ const dumpCase = (c: Case) => {
       {
         label: `numbers ×${SCALE}`,
         leafValues: list(small.leafValues),
-        bindingValue: list(small.bindingValue),
         targets: list(smallTargets),
         ours: reference(small, smallTargets)
       }

@@ -20,11 +20,7 @@ const byName: Record<string, (a: number, b: number) => number> = {
 export const floatEvaluator = (batch: FeaturizedBatch): Float64Array => {
   const total = batch.levels.reduce((n, l) => Math.max(n, l.start + l.count), batch.leafCount)
   const v = new Float64Array(total)
-  v.set(batch.leafValues)
-  batch.symbolLeafRow.forEach((row, s) => {
-    for (let j = 0; j < batch.bindingName.length; j++)
-      if (batch.bindingExample[j] === batch.symbolLeafExample[s] && batch.bindingName[j] === batch.symbolLeafName[s]) v[row] = batch.bindingValue[j] as number
-  })
+  v.set(batch.leafValues) // bound symbols read their binding's value there
   for (const level of batch.levels)
     for (let j = 0; j < level.count; j++) {
       const f = byName[heads[level.head[j] as number] as string]

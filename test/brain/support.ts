@@ -1,9 +1,12 @@
 /** Level data for brain tests, drawn with the curriculum plugins and answered by the Engine. */
 import { Effect } from "effect"
+import type { Example } from "../../src/domain/Example.js"
 import { print } from "../../src/domain/Polish.js"
 import { Rng } from "../../src/domain/Random.js"
 import { make as makeBrain } from "../../src/layers/brain/ArithmeticBrainLive.js"
+import { subtreeValues } from "../../src/layers/brain/targets.js"
 import { run } from "../../src/layers/engine/run.js"
+import { sideAffine } from "../../src/layers/trainer/examples.js"
 import type { Expected } from "../../src/layers/grading.js"
 import { isCorrect, numberOfAnswer } from "../../src/layers/grading.js"
 import { optimizerLayers } from "../../src/layers/optimizers/index.js"
@@ -18,7 +21,12 @@ export interface LabelledExample extends BrainExample {
 }
 
 /** Distinct problems of a level with the Engine's answers (problems the Engine refuses are skipped). */
-export const drawLevel = (level: CurriculumLevel, count: number, seed: number): Array<LabelledExample> => {
+export const drawLevel = (
+  level: CurriculumLevel,
+  count: number,
+  seed: number,
+  options: { readonly targets?: boolean } = {}
+): Array<LabelledExample> => {
   const rng = Rng.seeded(seed, level.level)
   const seen = new Set<string>()
   const out: Array<LabelledExample> = []
@@ -35,11 +43,16 @@ export const drawLevel = (level: CurriculumLevel, count: number, seed: number): 
     }
     const value = numberOfAnswer(answer)
     const expected: Expected = value !== undefined ? { result: value, symbolic: null } : { result: null, symbolic: answer }
+    const bindings = p.bindings ?? []
     out.push({
       key,
       expected,
-      input: { expr: p.input, bindings: p.bindings ?? [] },
-      target: value !== undefined ? { _tag: "Number", value } : { _tag: "Expression", expr: answer }
+      input: { expr: p.input, bindings },
+      target: value !== undefined ? { _tag: "Number", value } : { _tag: "Expression", expr: answer },
+      // with `targets`, what the trainer gives: per-node values, an equation's per-side affine targets (level 7)
+      ...(options.targets === true
+        ? { subtreeValues: subtreeValues(p.input, bindings), subtreeAffine: p.extra === undefined ? undefined : sideAffine(p.extra as unknown as Example, p.input) }
+        : {})
     })
   }
   return out

@@ -3,7 +3,8 @@
  * along the input tree (see ../shared/BRAIN-NOTES.md, "The shape that works").
  *
  * Every node carries one learned value. A leaf's value is its number, or for a symbol
- * an attention read over the example's bindings. An operator node with children a, b
+ * the value bound to its exact name (a pointer, ./featurize.ts: nothing is learned about
+ * how a name is spelled). An operator node with children a, b
  * reads its head's embedding e (a random row of a learned table) and mixes generic,
  * parametrised units whose parameters are linear maps of e:
  *
@@ -24,7 +25,7 @@ import * as T from "../../tensor/index.js"
 import type { Parameter, Tensor } from "../../tensor/index.js"
 import { Module } from "../../tensor/index.js"
 import type { FeaturizedBatch, HeightLevel } from "./featurize.js"
-import { FIRST_HEADS, heads, SYMBOL_ROWS } from "./vocabulary.js"
+import { FIRST_HEADS, heads } from "./vocabulary.js"
 
 export const PATHS = ["affine", "product", "power-product", "exponent", "sine", "exp", "log", "ratio"] as const
 export const PATH_COUNT = PATHS.length
@@ -184,39 +185,6 @@ class HeadMap extends Module {
 
 const EXP_LIMIT = 50
 
-/**
- * Every (symbol leaf s, binding j of s's example) pair, leaf by leaf, bindings in batch
- * order: the pair's leaf, the binding's name row and value.
- */
-const symbolPairs = (batch: FeaturizedBatch) => {
-  const { bindingExample, symbolLeafExample } = batch
-  // Bindings grouped by example (a stable counting sort).
-  const first = new Int32Array(batch.size + 1)
-  for (let j = 0; j < bindingExample.length; j++) first[(bindingExample[j] as number) + 1]!++
-  for (let k = 0; k < batch.size; k++) first[k + 1]! += first[k] as number
-  const fill = first.slice(0, batch.size)
-  const byExample = new Int32Array(bindingExample.length)
-  for (let j = 0; j < bindingExample.length; j++) byExample[fill[bindingExample[j] as number]!++] = j
-  let pairs = 0
-  for (let s = 0; s < symbolLeafExample.length; s++) {
-    const k = symbolLeafExample[s] as number
-    pairs += (first[k + 1] as number) - (first[k] as number)
-  }
-  const pairLeaf = new Int32Array(pairs)
-  const pairName = new Int32Array(pairs)
-  const pairValue = new Float64Array(pairs)
-  for (let s = 0, p = 0; s < symbolLeafExample.length; s++) {
-    const k = symbolLeafExample[s] as number
-    for (let i = first[k] as number; i < (first[k + 1] as number); i++, p++) {
-      const j = byExample[i] as number
-      pairLeaf[p] = s
-      pairName[p] = batch.bindingName[j] as number
-      pairValue[p] = batch.bindingValue[j] as number
-    }
-  }
-  return { pairLeaf, pairName, pairValue }
-}
-
 /** Rows e_k of the K×K identity (a zero row for k < 0): locked gates as a constant [n, K]. */
 const oneHot = (path: ArrayLike<number>, K: number = PATH_COUNT): Tensor => {
   const hard = new Float64Array(path.length * K)
@@ -335,10 +303,6 @@ const finiteOnly = (x: Tensor): Tensor => {
 }
 
 export class ArithmeticBrain extends Module {
-  readonly symbolEmbedding: Parameter
-  readonly query: Parameter
-  readonly unboundValue: EmbeddingMap
-  readonly unboundScore: EmbeddingMap
   readonly affine: HeadMap
   readonly product: HeadMap
   readonly powers: HeadMap
@@ -353,9 +317,9 @@ export class ArithmeticBrain extends Module {
   /** The readout unit's [c, p₁, p₂] and its gate logit (batches with unknowns only). */
   readonly readout: HeadMap
   readonly readoutGate: HeadMap
-  /** An unknown's value and tangent: linear maps of its name's embedding. */
-  readonly unknownValue: EmbeddingMap
-  readonly unknownTangent: EmbeddingMap
+  /** The unknown's value and tangent [1, 1] each: the same for every name (a pointer has no spelling). */
+  readonly unknownValue: Parameter
+  readonly unknownTangent: Parameter
   /**
    * The readout unit's discrete choices per head row (found by search, see ArithmeticBrainLive):
    * σ ∈ {−1, 1} and the sign gates s₁, s₂ ∈ {0, 1} (rows of [σ, s₁, s₂]).
@@ -371,10 +335,6 @@ export class ArithmeticBrain extends Module {
   constructor(rng: Rng, readonly shape: ArithmeticBrainShape = { embedding: 8 }) {
     super()
     const d = shape.embedding
-    this.symbolEmbedding = T.init.normal(rng, SYMBOL_ROWS, d, 1)
-    this.query = T.init.normal(rng, d, d, 1 / Math.sqrt(d))
-    this.unboundValue = new EmbeddingMap(rng, d, 1)
-    this.unboundScore = new EmbeddingMap(rng, d, 1)
     this.affine = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead)
     this.product = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead)
     this.powers = new HeadMap(rng, d, 2, this.frozenHead, this.solvedHead, () => 0, 0.5)
@@ -393,8 +353,8 @@ export class ArithmeticBrain extends Module {
     // Drawn after every earlier parameter, so that the earlier ones start as before they existed.
     this.readout = new HeadMap(rng, d, 3, this.frozenHead, this.solvedHead, () => 0, 0.5)
     this.readoutGate = new HeadMap(rng, d, 1, this.frozenHead, this.solvedHead, () => 0, 0.1)
-    this.unknownValue = new EmbeddingMap(rng, d, 1, () => 0, 0.1)
-    this.unknownTangent = new EmbeddingMap(rng, d, 1, () => 0, 0.1)
+    this.unknownValue = T.Parameter.from([0.1 * rng.normal()], 1, 1)
+    this.unknownTangent = T.Parameter.from([0.1 * rng.normal()], 1, 1)
     // Row by row across the units, so that adding a row leaves the earlier added rows' values unchanged.
     for (let row = FIRST_HEADS; row < heads.length; row++) for (const unit of this.units()) unit.initAddedRow(rng, row)
   }
@@ -425,15 +385,12 @@ export class ArithmeticBrain extends Module {
   /**
    * Learned discrete state of consolidation (BrainModel.consolidate): head rows whose
    * level has ended (their unit parameters are read from the frozen copies and never
-   * trained again), whether the maps are frozen, whether the symbol attention has been
-   * trained (set by `noteSymbols`) and whether it is frozen.
+   * trained again) and whether the maps are frozen.
    */
   readonly frozenHead: Uint8Array = new Uint8Array(heads.length)
   /** Head rows whose parameters were fixed by an exact search fit (./search.ts). */
   readonly solvedHead: Uint8Array = new Uint8Array(heads.length)
   consolidated = false
-  symbolsSeen = false
-  symbolsFrozen = false
 
   /** Every head map (for freezing and state). */
   units(): ReadonlyArray<HeadMap> {
@@ -447,8 +404,8 @@ export class ArithmeticBrain extends Module {
    * After a level: freeze every unit's shared map, so that training the next level's
    * heads (through their own embedding rows, which reach any parameter vector since
    * k ≤ d) cannot move the units of the heads learned before; freeze the rows of every
-   * head learned so far (those with a locked unit), and the symbol attention once it
-   * has been trained. Heads new to the next level keep training freely.
+   * head learned so far (those with a locked unit). Heads new to the next level keep
+   * training freely, and so does the unknown's pair (only equations train it).
    */
   consolidate(): void {
     for (let h = 0; h < heads.length; h++)
@@ -456,16 +413,13 @@ export class ArithmeticBrain extends Module {
         for (const unit of this.units()) unit.copyRow(h)
         this.frozenHead[h] = 1
       }
-    this.applyFreezing(true, this.symbolsSeen)
+    this.applyFreezing(true)
   }
 
   /** Sets requiresGrad from the consolidation flags (also used when state is loaded). */
-  applyFreezing(maps: boolean, symbols: boolean): void {
+  applyFreezing(maps: boolean): void {
     this.consolidated = maps
     for (const unit of this.units()) unit.freezeMap(maps)
-    this.symbolsFrozen = symbols
-    for (const p of [this.symbolEmbedding, this.query, ...this.unboundValue.parameters(), ...this.unboundScore.parameters()])
-      p.requiresGrad = !symbols
   }
 
   /** Locks the gate of every head row listed to its current argmax. */
@@ -481,54 +435,21 @@ export class ArithmeticBrain extends Module {
     })
   }
 
-  /**
-   * Values of the symbol leaves: attention of each leaf over its example's bindings,
-   * softmax_j((N[leaf] W_q) · N[name_j]) over the bindings plus one "unbound" slot per
-   * leaf (score and value are linear maps of N[leaf]). The maps are applied to the name
-   * table once ([names, ·]) and read by row, which is the same as mapping each leaf's row.
-   */
-  private readSymbols(batch: FeaturizedBatch): Tensor | undefined {
-    const leaves = batch.symbolLeafRow.length
-    if (leaves === 0) return undefined
-    const names = this.symbolEmbedding
-    const leafName = batch.symbolLeafName
-    const nullScore = T.gather(this.unboundScore.apply(names), leafName) // [S, 1]
-    const nullValue = T.gather(this.unboundValue.apply(names), leafName) // [S, 1]
-    // Pairs (leaf, binding of the same example), after the unbound slots.
-    const { pairLeaf, pairName, pairValue } = symbolPairs(batch)
-    let scores: Tensor = nullScore
-    let values: Tensor = nullValue
-    let owner = new Int32Array(leaves + pairLeaf.length)
-    for (let s = 0; s < leaves; s++) owner[s] = s
-    if (pairLeaf.length > 0) {
-      const pairQuery = pairLeaf.map((s) => leafName[s] as number)
-      const queries = T.matmul(names, this.query) // [names, d]: N W_q
-      const pairScores = T.rowDot(queries, pairQuery, names, pairName) // [P, 1]: (N[leaf] W_q) · N[name]
-      scores = T.concatRows([nullScore, pairScores])
-      values = T.concatRows([nullValue, new T.Tensor(pairValue, pairValue.length, 1)])
-      owner.set(pairLeaf, leaves)
-    } else owner = owner.subarray(0, leaves)
-    // Σ e^{clamp(score)} · value / Σ e^{clamp(score)} over each leaf's slots (one fused op)
-    return T.segmentSoftmaxPool(scores, values, owner, leaves, EXP_LIMIT) // [S, 1]
-  }
-
   forward(batch: FeaturizedBatch, options: ForwardOptions = {}): BrainForward {
     // With unknowns, nodes carry tangents too and the readout unit joins (K = 9).
     const tangentMode = batch.hasUnbound
     const K = tangentMode ? TANGENT_PATH_COUNT : PATH_COUNT
     // The batch's numbers as a constant column (ops never write their inputs: no copy needed).
+    // Bound symbols already read their binding's value (featurize); the unknown's leaves
+    // read its learned pair (its value is 0 in batch.leafValues).
     let leafValues: Tensor = new T.Tensor(batch.leafValues, batch.leafCount, 1)
-    let symbolValues = this.readSymbols(batch)
     let leafTangents: Tensor | undefined
-    if (tangentMode && symbolValues !== undefined) {
-      // An unknown's value and tangent are maps of its name's embedding, not a binding's value.
-      const names = batch.symbolLeafName
-      const unbound = batch.symbolLeafUnbound
-      symbolValues = T.where(unbound, T.gather(this.unknownValue.apply(this.symbolEmbedding), names), symbolValues)
-      const tangents = T.where(unbound, T.gather(this.unknownTangent.apply(this.symbolEmbedding), names), T.zeros(names.length, 1))
-      leafTangents = T.scatterAdd(T.zeros(batch.leafCount, 1), batch.symbolLeafRow, tangents)
+    if (tangentMode) {
+      const rows = Array.from(batch.symbolLeafRow).filter((_, s) => batch.symbolLeafUnbound[s] === 1)
+      const first = new Array<number>(rows.length).fill(0)
+      leafValues = T.scatterAdd(leafValues, rows, T.gather(this.unknownValue, first))
+      leafTangents = T.scatterAdd(T.zeros(batch.leafCount, 1), rows, T.gather(this.unknownTangent, first))
     }
-    if (symbolValues !== undefined) leafValues = T.scatterAdd(leafValues, batch.symbolLeafRow, symbolValues)
     // Node values by height level ([leaves], [level 1], …): children are gathered across the
     // parts, so the values of all rows are never copied into one growing tensor.
     const valueParts: Array<Tensor> = [leafValues]

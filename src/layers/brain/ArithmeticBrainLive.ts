@@ -24,9 +24,10 @@ import * as T from "../../tensor/index.js"
 import type { Tensor } from "../../tensor/index.js"
 import { Brain, BrainError, type BrainExample, type BrainModel, type TrainingProgress } from "../../services/Brain.js"
 import { ArithmeticBrain, type BrainForward } from "./ArithmeticBrain.js"
-import { canFeaturize, featurize, hasUnboundSymbol, headRowsOf, type BrainInput, type FeaturizedBatch } from "./featurize.js"
+import { canFeaturize, featurize, freeSymbols, hasUnboundSymbol, headRowsOf, type BrainInput, type FeaturizedBatch } from "./featurize.js"
 import { chooseUnit, fixUnitParameters, setUnitParameters, teacherSamples } from "./search.js"
 import { isCorrectNumber, numericObjective, relativeError, polishObjective, warmupObjective } from "./objective.js"
+import { answerInnerProblems } from "./symbolic/compose.js"
 import { definiteOf, makeDefiniteHeads } from "./symbolic/DefiniteHeads.js"
 import { evaluatorOf, makeSymbolicHeads } from "./symbolic/SymbolicHeads.js"
 import { lockByScore, lockJointly, searchReadoutSigns } from "./unknownSearch.js"
@@ -37,10 +38,12 @@ const targetsOf = (batch: ReadonlyArray<BrainExample>): Float64Array =>
   Float64Array.from(batch.map((ex) => (ex.target._tag === "Number" ? ex.target.value : NaN)))
 
 /**
- * Whether the bottom-up value path takes the input: an input row for every head, and not a
- * definite problem `(h f v a b)` (those are answered through learned antitangents).
+ * Whether the bottom-up value path takes the input: an input row for every head, no free
+ * symbol (a number that depends on one is not known), and not a definite problem
+ * `(h f v a b)` (those are answered through learned antitangents).
  */
-const featurizable = (input: BrainInput): boolean => canFeaturize(input.expr) && definiteOf(input) === undefined
+const featurizable = (input: BrainInput): boolean =>
+  canFeaturize(input.expr) && definiteOf(input) === undefined && freeSymbols(input).length === 0
 
 /** The batch's affine targets, or undefined when no example has any (featurize then skips them). */
 const affineOf = (batch: ReadonlyArray<BrainExample>) =>
@@ -112,15 +115,8 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
   let signSearch = -1
   // Expression answers (level 5) and definite problems (level 6): rules and root emitters, learned in prepareStep.
   const symbolic = makeSymbolicHeads(evaluatorOf(net))
-  const definite = makeDefiniteHeads(evaluatorOf(net), symbolic.tangentRules)
+  const definite = makeDefiniteHeads(evaluatorOf(net), symbolic.tangentRules, symbolic.knownAntitangent)
   const prepareNumeric = (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => {
-    // Whether the symbol attention is being trained (consolidate freezes it only then).
-    if (!net.symbolsSeen)
-      for (const ex of batch)
-        if (ex.target._tag === "Number" && hasSymbol(ex.input.expr) && featurizable(ex.input)) {
-          net.symbolsSeen = true
-          break
-        }
     // After the warm-up, every head the step reads is locked before any shard runs.
     if (progress.fraction < WARMUP_FRACTION) return
     const rows = new Set<number>()
@@ -163,16 +159,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         const forward = net.forward(features, { affineForcing: true })
         let main = numericObjective(forward, targetsOf(numeric))
         const aux = affineLoss(forward, features)
-        if (aux !== undefined) main = T.add(main, aux)
-        // Per-node auxiliary target of the symbol reads (their binding's value), so that the
-        // root's gradients through steep units (exp) cannot pull the attention off them.
-        const t = features.nodeTargets
-        if (t === undefined || net.symbolsFrozen) return main
-        const rows = Array.from(features.symbolLeafRow).filter((r) => Number.isFinite(t[r]))
-        if (rows.length === 0) return main
-        const y = Float64Array.from(rows, (r) => t[r] as number)
-        const err = relativeError(T.gather(forward.values, rows), y)
-        return T.add(main, T.mean(T.log(T.addScalar(T.square(err), 1))))
+        return aux === undefined ? main : T.add(main, aux)
       }
       const forward = net.forward(features, { teacherForcing: true })
       // Every node with a known value but the number leaves (whose value is their input).
@@ -213,17 +200,25 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         const answers: Array<Expr | undefined> = new Array(inputs.length).fill(undefined)
         // Inputs with a learned expression emitter, and definite problems, are answered by
         // their emitters; the rest by the bottom-up value (an input this architecture has
-        // no embedding for gets no answer).
-        const definiteAnswers = definite.answers(inputs)
+        // no embedding for gets no answer). A problem inside an input is answered first, and
+        // its answer takes its place (./symbolic/compose.ts), unless the input is answered as
+        // it stands (an integral of a derivative: the brain knows that antitangent).
+        const subproblem = (input: BrainInput) => definite.answers([input])[0] ?? symbolic.answer(input)
+        const direct = definite.answers(inputs)
+        const resolved: Array<BrainInput | undefined> = new Array(inputs.length).fill(undefined)
         const usable: Array<number> = []
-        for (let i = 0; i < inputs.length; i++) {
-          const input = inputs[i] as BrainInput
-          const emitted = definiteAnswers[i] ?? symbolic.answer(input)
+        inputs.forEach((input, i) => {
+          const mine = direct[i]
+          if (mine?.expr !== undefined) return void (answers[i] = mine.expr)
+          const inner = answerInnerProblems(input, subproblem)
+          if (inner === undefined) return
+          resolved[i] = inner
+          const emitted = (inner === input ? mine : definite.answers([inner])[0]) ?? symbolic.answer(inner)
           if (emitted !== undefined) answers[i] = emitted.expr
-          else if (featurizable(input)) usable.push(i)
-        }
+          else if (featurizable(inner)) usable.push(i)
+        })
         if (usable.length === 0) return answers
-        const out = net.forward(featurize(usable.map((i) => inputs[i] as BrainInput))).output
+        const out = net.forward(featurize(usable.map((i) => resolved[i] as BrainInput))).output
         usable.forEach((i, k) => {
           const v = out.data[k] as number
           answers[i] = Number.isFinite(v) ? { _tag: "Float", value: v } : undefined
@@ -234,7 +229,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       // Inputs with an unknown are left out: their heads' parameters were fixed by search, the
       // unknown's pair learns from its affine targets, and their tangent pass made each
       // L-BFGS iteration minutes long on the trainer's sample.
-      const numeric = train.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input) && !hasUnknown(ex.input))
+      const numeric = train.filter((ex) => ex.target._tag === "Number" && featurizable(ex.input) && !hasUnboundSymbol(ex.input))
       if (numeric.length === 0) return { before: 0, after: 0 }
       const features = featurize(numeric.map((ex) => ex.input))
       const y = targetsOf(numeric)
@@ -263,7 +258,6 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       consolidated: [net.consolidated ? 1 : 0],
       frozenHead: [...net.frozenHead],
       solvedHead: [...net.solvedHead],
-      symbols: [net.symbolsSeen ? 1 : 0, net.symbolsFrozen ? 1 : 0],
       readoutSigns: [...net.readoutSigns],
       signSearch: [signSearch]
     }),
@@ -282,9 +276,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         if (solved.length !== net.solvedHead.length)
           return Effect.fail(new BrainError({ reason: "BadState", message: "solvedHead has the wrong length" }))
         net.solvedHead.set(solved)
-        const symbols = state["symbols"] ?? [0, 0]
-        net.symbolsSeen = symbols[0] === 1
-        net.applyFreezing(state["consolidated"]?.[0] === 1, symbols[1] === 1)
+        net.applyFreezing(state["consolidated"]?.[0] === 1)
         const signs = state["readoutSigns"] ?? new Array<number>(net.readoutSigns.length).fill(1)
         if (signs.length !== net.readoutSigns.length)
           return Effect.fail(new BrainError({ reason: "BadState", message: "readoutSigns has the wrong length" }))
@@ -293,23 +285,6 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
         return Effect.zipRight(symbolic.loadState(state), definite.loadState(state))
       })
   }
-}
-
-/** Whether the input has a symbol that its bindings do not name (an unknown). */
-const hasUnknown = (input: BrainInput): boolean => {
-  const stack: Array<Expr> = [input.expr]
-  while (stack.length > 0) {
-    const e = stack.pop() as Expr
-    if (e._tag === "Symbol" && !input.bindings.some(([name]) => name === e.name)) return true
-    if (e._tag === "Op" || e._tag === "Fn") stack.push(...e.args)
-  }
-  return false
-}
-
-const hasSymbol = (e: Expr): boolean => {
-  if (e._tag === "Symbol") return true
-  if (e._tag !== "Op" && e._tag !== "Fn") return false
-  return e.args.some(hasSymbol)
 }
 
 export const make = (options: { readonly seed: number; readonly shape?: Readonly<Record<string, number>> }) =>

@@ -9,10 +9,17 @@
  * leaf, then the operator nodes height by height, so that a node's children always
  * come earlier. The absent child reads 1, the neutral input of the product and power
  * units (for the affine unit it is a learnable constant).
+ *
+ * Symbols are pointers, not words: a symbol leaf reads the value bound to its exact name
+ * in its example's bindings (a copy, as a pointer network or a de Bruijn index reads a
+ * variable), so nothing the brain learns depends on how a name is spelled. A symbol no
+ * binding names is the problem's unknown when the root's own argument names it
+ * (`(solve eq x)`, `(derive f x)`: the head's second argument is that symbol), and a free
+ * symbol otherwise, whose number value is unknown (NaN: no number answer depends on it).
  */
 import type { Expr } from "../../domain/Expr.js"
 import { print } from "../../domain/Polish.js"
-import { headRow, headRowOrNone, symbolRow } from "./vocabulary.js"
+import { headRow, headRowOrNone } from "./vocabulary.js"
 
 export interface BrainInput {
   readonly expr: Expr
@@ -47,20 +54,20 @@ export interface FeaturizedBatch {
   readonly size: number
   /** Rows 0 … leafCount−1: the absent-child slot and the leaves. */
   readonly leafCount: number
-  /** Numeric value of number leaves (1 for the absent-child slot, 0 for symbol leaves). */
+  /**
+   * Value of every leaf: a number leaf's number, a bound symbol's binding (1 for the
+   * absent-child slot, 0 for an unknown, NaN for a free symbol).
+   */
   readonly leafValues: Float64Array
-  /** Symbol leaves: their row, their name's embedding row, their example. */
+  /** Symbol leaves: their row, their example. */
   readonly symbolLeafRow: Int32Array
-  readonly symbolLeafName: Int32Array
   readonly symbolLeafExample: Int32Array
-  /** 1 for a symbol leaf whose example binds no symbol of its name (an unknown, as x in an equation). */
+  /** Which of its example's bindings a symbol leaf reads (−1: none binds its name). */
+  readonly symbolLeafBinding: Int32Array
+  /** 1 for a symbol leaf that is its example's unknown (no binding, named by the root's argument, as x in an equation). */
   readonly symbolLeafUnbound: Uint8Array
-  /** Whether some symbol leaf is unbound. */
+  /** Whether some symbol leaf is an unknown. */
   readonly hasUnbound: boolean
-  /** Bindings of every example, flattened. */
-  readonly bindingName: Int32Array
-  readonly bindingValue: Float64Array
-  readonly bindingExample: Int32Array
   readonly levels: ReadonlyArray<HeightLevel>
   /** Root row of each example. */
   readonly roots: Int32Array
@@ -82,7 +89,8 @@ const HEAD = 2
 class NodeTable {
   readonly kind: Array<number> = []
   readonly value: Array<number> = []
-  readonly row: Array<number> = [] // head or symbol embedding row
+  readonly row: Array<number> = [] // head row (0 for leaves)
+  readonly name: Array<string | undefined> = [] // a symbol leaf's name
   readonly child0: Array<number> = []
   readonly child1: Array<number> = [] // −1 for one-argument heads
   readonly example: Array<number> = []
@@ -90,17 +98,17 @@ class NodeTable {
   readonly exprs: Array<Expr> | undefined
   maxHeight = 0
   private readonly headRows = [new Map<string, number>(), new Map<string, number>(), new Map<string, number>()]
-  private readonly symbolRows = new Map<string, number>()
   constructor(keepExprs: boolean) {
     this.exprs = keepExprs ? [] : undefined
   }
 
-  add(kind: number, value: number, row: number, c0: number, c1: number, example: number, expr: Expr | undefined): number {
+  add(kind: number, value: number, row: number, c0: number, c1: number, example: number, expr: Expr | undefined, name?: string): number {
     const h = c0 < 0 ? 0 : 1 + Math.max(this.height[c0] as number, c1 < 0 ? 0 : (this.height[c1] as number))
     if (h > this.maxHeight) this.maxHeight = h
     this.kind.push(kind)
     this.value.push(value)
     this.row.push(row)
+    this.name.push(name)
     this.child0.push(c0)
     this.child1.push(c1)
     this.example.push(example)
@@ -114,12 +122,6 @@ class NodeTable {
     const name = e._tag === "Op" ? e.op : e.fn
     let row = cache.get(name)
     if (row === undefined) cache.set(name, (row = headRow(e, arity)))
-    return row
-  }
-
-  symbolRow(name: string): number {
-    let row = this.symbolRows.get(name)
-    if (row === undefined) this.symbolRows.set(name, (row = symbolRow(name)))
     return row
   }
 }
@@ -141,7 +143,7 @@ const build = (e: Expr, example: number, t: NodeTable): number => {
     case "Float":
       return t.add(NUMBER, e.value, 0, -1, -1, example, e)
     case "Symbol":
-      return t.add(SYMBOL, 0, t.symbolRow(e.name), -1, -1, example, e)
+      return t.add(SYMBOL, 0, 0, -1, -1, example, e, e.name)
     case "Op":
     case "Fn": {
       const n = e.args.length
@@ -164,19 +166,40 @@ const build = (e: Expr, example: number, t: NodeTable): number => {
   }
 }
 
+/** The index of the binding that names `name` (the first, if several do), or −1. */
+export const bindingOf = (input: BrainInput, name: string): number => {
+  const bindings = input.bindings
+  for (let j = 0; j < bindings.length; j++) if ((bindings[j] as readonly [string, number])[0] === name) return j
+  return -1
+}
+
 /**
- * Whether some symbol of the input reads a row no binding reads: `featurize`'s
- * `hasUnbound` for this input, without building the batch.
+ * The input's unknown: the symbol its root's second argument names, when no binding
+ * names it (`(solve eq x)`, `(derive f x)`, `(integrate f x a b)`). Read from the
+ * structure alone, whatever the head.
  */
-export const hasUnboundSymbol = (input: BrainInput): boolean => {
-  const bound = input.bindings.map(([name]) => symbolRow(name))
-  const stack: Array<Expr> = [input.expr]
+export const unknownOf = (input: BrainInput): string | undefined => {
+  const e = input.expr
+  if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length < 2) return undefined
+  const v = e.args[1] as Expr
+  return v._tag === "Symbol" && bindingOf(input, v.name) < 0 ? v.name : undefined
+}
+
+/** `featurize`'s `hasUnbound` for one input, without building the batch. */
+export const hasUnboundSymbol = (input: BrainInput): boolean => unknownOf(input) !== undefined
+
+/** The symbols of e that `input` does not bind and that are not its unknown (free symbols, in order of appearance). */
+export const freeSymbols = (input: BrainInput, e: Expr = input.expr): Array<string> => {
+  const unknown = unknownOf(input)
+  const out: Array<string> = []
+  const stack: Array<Expr> = [e]
   while (stack.length > 0) {
-    const e = stack.pop() as Expr
-    if (e._tag === "Symbol" && !bound.includes(symbolRow(e.name))) return true
-    if (e._tag === "Op" || e._tag === "Fn") for (const a of e.args) stack.push(a)
+    const node = stack.pop() as Expr
+    if (node._tag === "Symbol") {
+      if (node.name !== unknown && !out.includes(node.name) && bindingOf(input, node.name) < 0) out.push(node.name)
+    } else if (node._tag === "Op" || node._tag === "Fn") for (let i = node.args.length - 1; i >= 0; i--) stack.push(node.args[i] as Expr)
   }
-  return false
+  return out
 }
 
 /**
@@ -229,10 +252,11 @@ export const featurize = (
   let symbols = 0
   for (let i = 0; i < total; i++) if (t.kind[i] === SYMBOL) symbols++
   const symbolLeafRow = new Int32Array(symbols)
-  const symbolLeafName = new Int32Array(symbols)
+  const symbolLeafBinding = new Int32Array(symbols)
   const symbolLeafExample = new Int32Array(symbols)
   const symbolLeafUnbound = new Uint8Array(symbols)
   let hasUnbound = false
+  const unknowns = inputs.map(unknownOf)
   const levels: Array<HeightLevel> = []
   let start = leafCount
   for (let h = 1; h <= maxHeight; h++) {
@@ -246,14 +270,18 @@ export const featurize = (
     if (h === 0) {
       if (t.kind[i] === NUMBER) leafValues[r] = t.value[i] as number
       else {
+        const example = t.example[i] as number
+        const input = inputs[example] as BrainInput
+        const name = t.name[i] as string
+        const j = bindingOf(input, name)
         symbolLeafRow[s] = r
-        symbolLeafName[s] = t.row[i] as number
-        symbolLeafExample[s] = t.example[i] as number
-        const bound = (inputs[t.example[i] as number] as BrainInput).bindings.some(([name]) => t.symbolRow(name) === t.row[i])
-        if (!bound) {
+        symbolLeafExample[s] = example
+        symbolLeafBinding[s] = j
+        if (j >= 0) leafValues[r] = (input.bindings[j] as readonly [string, number])[1]
+        else if (name === unknowns[example]) {
           symbolLeafUnbound[s] = 1
           hasUnbound = true
-        }
+        } else leafValues[r] = NaN
         s++
       }
     } else {
@@ -266,19 +294,6 @@ export const featurize = (
     }
   }
 
-  let bindings = 0
-  for (const input of inputs) bindings += input.bindings.length
-  const bindingName = new Int32Array(bindings)
-  const bindingValue = new Float64Array(bindings)
-  const bindingExample = new Int32Array(bindings)
-  for (let k = 0, j = 0; k < inputs.length; k++)
-    for (const [name, value] of (inputs[k] as BrainInput).bindings) {
-      bindingName[j] = t.symbolRow(name)
-      bindingValue[j] = value
-      bindingExample[j] = k
-      j++
-    }
-
   let nodeTargets: Float64Array | undefined
   if (targets !== undefined) {
     const exprs = t.exprs as Array<Expr>
@@ -289,8 +304,8 @@ export const featurize = (
       const example = t.example[i] as number
       if (kind === NUMBER) nodeTargets[r] = t.value[i] as number
       else if (kind === SYMBOL) {
-        const bound = inputs[example]?.bindings.find(([name]) => t.symbolRow(name) === t.row[i])
-        if (bound !== undefined) nodeTargets[r] = bound[1]
+        const j = bindingOf(inputs[example] as BrainInput, t.name[i] as string)
+        if (j >= 0) nodeTargets[r] = ((inputs[example] as BrainInput).bindings[j] as readonly [string, number])[1]
       } else {
         const v = targets[example]?.get(print(exprs[i] as Expr))
         if (v !== undefined) nodeTargets[r] = v
@@ -321,11 +336,8 @@ export const featurize = (
     leafCount,
     leafValues,
     symbolLeafRow,
-    symbolLeafName,
     symbolLeafExample,
-    bindingName,
-    bindingValue,
-    bindingExample,
+    symbolLeafBinding,
     levels,
     roots: rootNodes
   }

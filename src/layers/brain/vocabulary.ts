@@ -1,5 +1,6 @@
 /**
- * The brain's input vocabulary: which embedding row a head or a symbol name reads.
+ * The brain's input vocabulary: which embedding row a head reads (symbols have none: a
+ * symbol reads its binding by exact name, ./featurize.ts).
  * This is an index, not a meaning: rows are initialised at random, and permuting
  * them at initialisation changes nothing the model can learn (tested). No code path
  * here or anywhere in the brain maps a head to the operation it denotes.
@@ -40,15 +41,4 @@ export const headRow = (e: Extract<Expr, { _tag: "Op" | "Fn" }>, arity: number):
   const row = headRowOrNone(e, arity)
   if (row < 0) throw new RangeError(`the brain has no input for ${e._tag === "Op" ? e.op : e.fn} with ${arity} argument(s)`)
   return row
-}
-
-/** Symbol-name rows: a fixed, generous table; names hash into it deterministically. */
-export const SYMBOL_ROWS = 64
-const known = ["x", "y", "z", "a", "b", "c", "t", "u", "v", "w", "n", "k", "pi", "e"]
-export const symbolRow = (name: string): number => {
-  const i = known.indexOf(name)
-  if (i >= 0) return i
-  let h = 2166136261
-  for (let j = 0; j < name.length; j++) h = Math.imul(h ^ name.charCodeAt(j), 16777619) >>> 0
-  return known.length + (h % (SYMBOL_ROWS - known.length))
 }

@@ -13,14 +13,15 @@
  */
 import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
+import { op, substitute } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { isCorrectNumber, numberOfAnswer } from "../../grading.js"
-import { canFeaturize, featurize, type BrainInput } from "../featurize.js"
+import { canFeaturize, featurize, freeSymbols, unknownOf, type BrainInput } from "../featurize.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
-import { onlySymbol } from "./SymbolicHeads.js"
 import type { TangentRules } from "./emit.js"
+import { symbolsOf } from "./SymbolicHeads.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { encodeTerms, savedRules } from "./codec.js"
 
@@ -32,19 +33,35 @@ interface Definite {
   readonly variable: string
   readonly a: number
   readonly b: number
+  readonly lo: Expr
+  readonly hi: Expr
+  /** The input's bindings (of f's other symbols). */
+  readonly bindings: BrainInput["bindings"]
+  /** Whether f has a symbol that is neither the variable nor bound: then the answer is an expression in it. */
+  readonly free: boolean
 }
 
-/** `(h f v a b)` with v a symbol the input does not bind, f over v alone, a and b numbers. */
+/** `(h f v a b)` with v the input's unknown (a symbol it does not bind) and a, b numbers. */
 export const definiteOf = (input: BrainInput): Definite | undefined => {
   const e = input.expr
   if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 4) return undefined
-  const [f, v, lo, hi] = e.args as [Expr, Expr, Expr, Expr]
+  const [f, , lo, hi] = e.args as [Expr, Expr, Expr, Expr]
+  const variable = unknownOf(input)
   const a = numberOfAnswer(lo)
   const b = numberOfAnswer(hi)
-  if (v._tag !== "Symbol" || a === undefined || b === undefined || input.bindings.some(([name]) => name === v.name)) return undefined
-  if (!onlySymbol(f, v.name) || !canFeaturize(e)) return undefined
-  return { root: headRow(e, 2), f, variable: v.name, a, b }
+  if (variable === undefined || a === undefined || b === undefined || !canFeaturize(e)) return undefined
+  const free = freeSymbols(input, f).length > 0
+  return { root: headRow(e, 2), f, variable, a, b, lo, hi, bindings: input.bindings, free }
 }
+
+/** An antitangent the brain knows without its rules (SymbolicHeads.knownAntitangent), or undefined. */
+export type KnownAntitangent = (e: Expr, variable: string) => Expr | undefined
+
+/** The expression emitter `kind` writes for p (its antitangent, or f itself), undefined without one. */
+const emittedOf = (p: Definite, kind: number, rules: AntiRules | undefined, tangents: TangentRules | undefined, known: KnownAntitangent): Expr | undefined =>
+  kind < 0 ? undefined
+  : kind === 2 ? p.f
+  : (known(p.f, p.variable) ?? (rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents, headRow)))
 
 export interface DefiniteHeads {
   readonly canLearn: (ex: BrainExample) => boolean
@@ -57,7 +74,8 @@ export interface DefiniteHeads {
 
 export const makeDefiniteHeads = (
   evaluator: TrustedEvaluator,
-  tangents: () => TangentRules | undefined
+  tangents: () => TangentRules | undefined,
+  known: KnownAntitangent = () => undefined
 ): DefiniteHeads => {
   let rules: AntiRules | undefined
   const emitter = new Int32Array(heads.length).fill(-1)
@@ -69,10 +87,9 @@ export const makeDefiniteHeads = (
     const inputs: Array<BrainInput> = []
     const owners: Array<number> = []
     problems.forEach((p, i) => {
-      const k = kind(p)
-      const e = k < 0 ? undefined : k === 2 ? p.f : rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents(), headRow)
+      const e = emittedOf(p, kind(p), rules, tangents(), known)
       if (e === undefined || !canFeaturize(e)) return
-      inputs.push({ expr: e, bindings: [[p.variable, p.b]] }, { expr: e, bindings: [[p.variable, p.a]] })
+      inputs.push({ expr: e, bindings: [[p.variable, p.b], ...p.bindings] }, { expr: e, bindings: [[p.variable, p.a], ...p.bindings] })
       owners.push(i)
     })
     if (inputs.length === 0) return out
@@ -93,7 +110,8 @@ export const makeDefiniteHeads = (
       for (const ex of batch) {
         if (ex.target._tag !== "Number") continue
         const p = definiteOf(ex.input)
-        if (p !== undefined && trusts(evaluator, p.f)) examples.push({ p, y: ex.target.value })
+        // learned from f over the variable alone (other symbols are read at answer time)
+        if (p !== undefined && symbolsOf(p.f).every((name) => name === p.variable) && trusts(evaluator, p.f)) examples.push({ p, y: ex.target.value })
       }
       slot = searchStep(
         examples,
@@ -121,6 +139,15 @@ export const makeDefiniteHeads = (
       if (problems.length === 0) return out
       const values = valuesOf(problems, (p) => emitter[p.root] as number)
       where.forEach((i, k) => {
+        const p = problems[k] as Definite
+        if (p.free) {
+          // An expression in the free symbols: the emitted expression at the bounds, by substitution.
+          const kind = emitter[p.root] as number
+          const e = emittedOf(p, kind, rules, tangents(), known)
+          const [first, second] = kind === 1 ? [p.lo, p.hi] : [p.hi, p.lo]
+          out[i] = { expr: e === undefined ? undefined : op("-", substitute(e, p.variable, first), substitute(e, p.variable, second)) }
+          return
+        }
         const v = values[k] as number
         out[i] = { expr: Number.isFinite(v) ? { _tag: "Float", value: v } : undefined }
       })

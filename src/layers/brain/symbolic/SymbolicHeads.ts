@@ -19,7 +19,7 @@ import { Rng } from "../../../domain/Random.js"
 import * as T from "../../../tensor/index.js"
 import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
-import { canFeaturize, featurize, type BrainInput } from "../featurize.js"
+import { canFeaturize, featurize, unknownOf, type BrainInput } from "../featurize.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
@@ -38,21 +38,36 @@ interface Problem {
   readonly root: number
   readonly f: Expr
   readonly variable: string
+  /** f's other symbols: constants along the variable (kept as symbols in the answer). */
+  readonly constants: ReadonlyArray<string>
 }
 
-/** `(h f v)` with v a symbol the input does not bind, f over v alone, every head with an input row. */
+/** `(h f v)` with v a symbol the input does not bind (its unknown), every head with an input row. */
 export const problemOf = (input: BrainInput): Problem | undefined => {
   const e = input.expr
   if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 2) return undefined
-  const [f, v] = e.args as [Expr, Expr]
-  if (v._tag !== "Symbol" || input.bindings.some(([name]) => name === v.name)) return undefined
-  if (!canFeaturize(e) || !onlySymbol(f, v.name)) return undefined
-  return { root: headRow(e, 2), f, variable: v.name }
+  const f = e.args[0] as Expr
+  const variable = unknownOf(input)
+  if (variable === undefined || !canFeaturize(e)) return undefined
+  return { root: headRow(e, 2), f, variable, constants: symbolsOf(f).filter((name) => name !== variable) }
 }
 
-/** Whether every symbol of e is `name`. */
-export const onlySymbol = (e: Expr, name: string): boolean =>
-  e._tag === "Symbol" ? e.name === name : e._tag === "Op" || e._tag === "Fn" ? e.args.every((a) => onlySymbol(a, name)) : true
+/** The names of e's symbols, in order of appearance. */
+export const symbolsOf = (e: Expr, into: Array<string> = []): Array<string> => {
+  if (e._tag === "Symbol") {
+    if (!into.includes(e.name)) into.push(e.name)
+  } else if (e._tag === "Op" || e._tag === "Fn") for (const a of e.args) symbolsOf(a, into)
+  return into
+}
+
+/**
+ * Values at which a problem's constants are held when the brain evaluates it (the i-th
+ * constant at the i-th value): generic points away from 0 and 1, where no two factors of
+ * a candidate coincide by accident.
+ */
+export const constantValue = (i: number): number => 0.83 + 0.29 * i
+export const constantBindings = (constants: ReadonlyArray<string>): Array<readonly [string, number]> =>
+  constants.map((name, i) => [name, constantValue(i)] as const)
 
 export interface SymbolicHeads {
   readonly canLearn: (ex: BrainExample) => boolean
@@ -63,6 +78,12 @@ export interface SymbolicHeads {
   readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
   /** The tangent rules learned so far (level 6's antitangents build on them). */
   readonly tangentRules: () => TangentRules | undefined
+  /**
+   * An antitangent of e along v that the brain knows by construction: when e is a problem
+   * `(h g v)` it answers with g's tangent along v, g is one (the definition of an
+   * antitangent, read off its own learned emitter choice). Undefined otherwise.
+   */
+  readonly knownAntitangent: (e: Expr, variable: string) => Expr | undefined
 }
 
 /** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
@@ -88,7 +109,7 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
       const answer = emit(p, kind)
       if (answer === undefined || !canFeaturize(answer) || !canFeaturize(target)) return
       for (const x of SCORE_POINTS) {
-        const bindings = [[p.variable, x] as const]
+        const bindings = [[p.variable, x] as const, ...constantBindings(p.constants)]
         pairs.push({ expr: answer, bindings }, { expr: target, bindings })
         owners.push(k)
       }
@@ -110,6 +131,11 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
 
   return {
     tangentRules: () => rules,
+    knownAntitangent: (e, variable) => {
+      if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 2 || !canFeaturize(e)) return undefined
+      const v = e.args[1] as Expr
+      return v._tag === "Symbol" && v.name === variable && emitter[headRow(e, 2)] === TANGENT ? (e.args[0] as Expr) : undefined
+    },
     canLearn: (ex) => ex.target._tag === "Expression" && problemOf(ex.input) !== undefined,
     prepareStep: (batch, progress) => {
       const examples: Array<{ p: Problem; target: Expr }> = []
@@ -123,7 +149,7 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
         progress.fraction,
         { hasRule: (h) => rules?.heads.has(h) === true, emitter, slot },
         (missing, now) =>
-          (rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluate, Rng.seeded(0x7a9e + now), rules, missing)),
+          (rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable, constants: p.constants })), evaluate, Rng.seeded(0x7a9e + now), rules, missing)),
         (mine) => EMITTERS.map((_, kind) => score(mine, kind))
       )
     },

@@ -20,6 +20,8 @@ export type Evaluator = (batch: FeaturizedBatch) => Float64Array
 export interface TangentProblem {
   readonly expr: Expr
   readonly variable: string
+  /** Free symbols of expr (constants along the variable): sampled like the variable, held fixed. */
+  readonly constants?: ReadonlyArray<string>
 }
 
 /** A head's samples: rows × COLUMNS.length candidate columns, and the node's tangent. */
@@ -52,9 +54,16 @@ export const sampleTangents = (
   const [lo, hi] = options.range ?? [0.3, 2.2]
   const maxSamples = options.maxSamples ?? 400
   const xs = problems.flatMap(() => Array.from({ length: points }, () => rng.uniform(lo, hi)))
+  const constants = problems.flatMap((p) =>
+    Array.from({ length: points }, () => (p.constants ?? []).map((name) => [name, rng.uniform(lo, hi)] as const))
+  )
+  // The variable is always the first binding (leaves that read it are the variable's).
   const at = (offset: number) =>
     problems.flatMap((p, k) =>
-      Array.from({ length: points }, (_, j) => ({ expr: p.expr, bindings: [[p.variable, (xs[k * points + j] as number) + offset] as const] }))
+      Array.from({ length: points }, (_, j) => ({
+        expr: p.expr,
+        bindings: [[p.variable, (xs[k * points + j] as number) + offset] as const, ...(constants[k * points + j] ?? [])]
+      }))
     )
   const batch = featurize(at(0))
   const values = evaluate(batch)
@@ -93,9 +102,9 @@ export const sampleTangents = (
       s.columns.push(...cols)
       s.y.push(y)
     }
-  const symbolRows = new Set(batch.symbolLeafRow)
+  const variableRows = new Set(Array.from(batch.symbolLeafRow).filter((_, s) => batch.symbolLeafBinding[s] === 0))
   const leaves = { number: [] as Array<number>, variable: [] as Array<number> }
-  for (let r = 1; r < batch.leafCount; r++) (symbolRows.has(r) ? leaves.variable : leaves.number).push(tangent[r] as number)
+  for (let r = 1; r < batch.leafCount; r++) (variableRows.has(r) ? leaves.variable : leaves.number).push(tangent[r] as number)
   return { heads, leaves }
 }
 
