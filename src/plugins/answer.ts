@@ -5,16 +5,20 @@
  * |------------------------|--------------------------------------------|------------------------------------------------------------------|
  * | a number expression    | exact evaluation with the bindings         | double-precision evaluation of the input agrees                  |
  * | `(derive f x)`         | the simplified derivative                  | agrees with a numerical derivative of f (Richardson, ≥ 3 points) |
+ * | `(derive (derive f x) y)` | d/dy of d/dx f (any depth)              | each step agrees with a numerical derivative of the one before   |
  * | `(integrate f x a b)`  | exact definite value + antiderivative F    | value vs adaptive quadrature; F' = f numerically; F(b)−F(a) = value |
  * | `(integrate f x)`      | antiderivative F                           | F' = f numerically                                                |
  * | `(solve (= l r) x)`    | the solution (several: extra `solutions`)  | substitution: l = r exactly (or within 1e-9 when floats)         |
+ *
+ * Symbols of a derivative other than its variables are parameters: the answer is an
+ * expression in them, and the checks give them fixed values.
  *
  * Verification never calls the function that produced the answer: values are checked
  * with floats, derivatives with finite differences, integrals with quadrature and
  * numerical differentiation, solutions by substitution.
  */
 import type { Expr } from "../domain/Expr.js"
-import { float, op, substitute } from "../domain/Expr.js"
+import { float, freeSymbols, op, substitute } from "../domain/Expr.js"
 import { Either } from "effect"
 import { parse, print } from "../domain/Polish.js"
 import type { Answer, EngineKernel, Problem, Verdict } from "./Level.js"
@@ -42,6 +46,18 @@ export const numberOf = (e: Expr, engine: EngineKernel): number => {
   return v
 }
 
+/** The derivative a derive form asks for; `(derive (derive f x) y)` is d/dy (d/dx f). */
+const derivativeOf = (f: Expr, v: string, engine: EngineKernel): Expr =>
+  engine.derive(f._tag === "Fn" && f.fn === "derive" ? derivativeOf(f.args[0] as Expr, variableOf(f.args[1]), engine) : f, v)
+
+/** Fixed values for a derivative's parameters (its symbols that the bindings leave free). */
+const parameterValues: ReadonlyArray<number> = [0.7, -1.3, 1.9, -0.6, 2.3, 1.1, -2.1, 0.45]
+const withParameters = (input: Expr, env: Record<string, number>): Record<string, number> => {
+  const out = { ...env }
+  freeSymbols(input).filter((s) => out[s] === undefined).forEach((s, i) => (out[s] = parameterValues[i % parameterValues.length] as number))
+  return out
+}
+
 const isNumberExpr = (e: Expr): boolean => e._tag === "Integer" || e._tag === "Rational" || e._tag === "Float"
 
 /** The Engine's answer, chosen by the input's head. Throws EngineError or AnswerError. */
@@ -50,7 +66,7 @@ export const defaultAnswer = (problem: Problem, engine: EngineKernel): Answer =>
   if (input._tag === "Fn") {
     switch (input.fn) {
       case "derive": {
-        const d = engine.derive(input.args[0] as Expr, variableOf(input.args[1]))
+        const d = derivativeOf(input.args[0] as Expr, variableOf(input.args[1]), engine)
         return { result: null, symbolic: d, exact: d }
       }
       case "integrate": {
@@ -157,6 +173,18 @@ export const checkDerivative = (
   return agreed >= need ? undefined : `only ${agreed} point${agreed === 1 ? "" : "s"} where the derivative could be checked`
 }
 
+/** `d` is d/dv of the derive form `f`: for a nested form, the Engine's inner derivative is verified first, step by step. */
+const verifyDerivative = (engine: EngineKernel, f: Expr, v: string, d: Expr, env: Record<string, number>): Verdict => {
+  if (f._tag === "Fn" && f.fn === "derive") {
+    const u = variableOf(f.args[1])
+    const inner = derivativeOf(f.args[0] as Expr, u, engine)
+    const bad = verifyDerivative(engine, f.args[0] as Expr, u, inner, env)
+    if (bad !== undefined) return `the derivative with respect to ${u}: ${bad}`
+    return checkDerivative(engine, inner, d, v, { ...env })
+  }
+  return checkDerivative(engine, f, d, v, { ...env })
+}
+
 const interiorPoints = (lo: number, hi: number): Array<number> => {
   const out: Array<number> = []
   const fractions = [0.137, 0.291, 0.433, 0.571, 0.719, 0.853, 0.067, 0.947, 0.379, 0.661]
@@ -190,7 +218,7 @@ export const defaultVerify = (problem: Problem, answer: Answer, engine: EngineKe
   const env = envOf(problem.bindings)
   if (input._tag === "Fn" && input.fn === "derive") {
     if (answer.symbolic === null) return "a derivative needs expected_symbolic"
-    return checkDerivative(engine, input.args[0] as Expr, answer.symbolic, variableOf(input.args[1]), env)
+    return verifyDerivative(engine, input.args[0] as Expr, variableOf(input.args[1]), answer.symbolic, withParameters(input, env))
   }
   if (input._tag === "Fn" && input.fn === "integrate") {
     const f = input.args[0] as Expr

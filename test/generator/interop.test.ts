@@ -103,4 +103,18 @@ describe("dataset lines from other tools", () => {
       expect(half.message).toContain("rhs_affine is missing")
     }), { numRuns: 100 })
   })
+
+  it("a derivative of any order, with parameters, is verified step by step; a wrong one is caught", () => {
+    const term = fc.tuple(fc.integer({ min: -9, max: 9 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 2 }))
+    fc.assert(fc.property(fc.array(term, { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 3 }), (terms, order) => {
+      const f = polish(`(+ 0 ${terms.map(([c, i, j]) => `(* ${c} (^ b ${i}) (^ c ${j}))`).join(" ")})`)
+      let input: Expr = f
+      for (let k = 0; k < order; k++) input = { _tag: "Fn", fn: "derive", args: [input, { _tag: "Symbol", name: "b" }] }
+      const answer = defaultAnswer({ input }, engineKernel).symbolic as Expr
+      const lineWith = (d: Expr) =>
+        encodeLine({ id: "d", level: 5, input_polish: print(input), input_expr: toJson(input), expected_result: null, expected_symbolic: toJson(d), bindings: [], extra: { source: "test" } })
+      expect(check(lineWith(answer))).toMatchObject({ kind: "" })
+      expect(check(lineWith(polish(`(+ ${print(answer)} c)`))).kind).toBe("wrong")
+    }), { numRuns: 60 })
+  })
 })
