@@ -17,7 +17,10 @@ describe("infix on the command line (EngineLive)", () => {
     [["eval", "derive(x^2, x)", "--infix"], "2*x"],
     [["eval", "x + y", "-b", "x=2", "--infix"], "y + 2"],
     [["derive", "x^3", "x"], "(* 3 (^ x 2))"],
+    [["derive", "--infix", "-x^2 + 1"], "-2*x"],
     [["derive", "x^3", "x", "--infix"], "3*x^2"],
+    [["derive", "x**3", "x", "--infix"], "3*x^2"],
+    [["solve", "-8*x - 48 = -16*x"], "6"],
     [["derive", "--infix", "-6*b^3/3 + b"], "1 - 6*b^2"],
     [["simplify", "x + x", "--infix"], "2*x"],
     [["integrate", "x^2", "x", "0", "1"], "1/3 ≈ 0.3333333333"],
@@ -42,6 +45,15 @@ describe("infix on the command line (EngineLive)", () => {
         stderr: 'grapheme: parse error at position 5: expected a number, a symbol, a function or "(", found end of input\n',
         code: 1
       })
+    }))
+
+  it.effect("the documented infix errors", () =>
+    Effect.gen(function* () {
+      assert.strictEqual((yield* live(["eval", "sin x"])).stderr, 'grapheme: parse error at position 4: expected "(" after the function name "sin", found "x"\n')
+      assert.strictEqual(
+        (yield* live(["eval", "f(3)"])).stderr,
+        'grapheme: parse error at position 0: expected a function of the language (sin, cos, tan, log, ln, exp, sqrt, abs, floor, ceil, derive, integrate, solve), found "f"\n'
+      )
     }))
 
   it.effect("batch lines may be infix or Polish", () =>
