@@ -46,27 +46,42 @@ export const numberOf = (e: Expr, engine: EngineKernel): number => {
   return v
 }
 
-/** The derivative a derive form asks for; `(derive (derive f x) y)` is d/dy (d/dx f). */
-const derivativeOf = (f: Expr, v: string, engine: EngineKernel): Expr =>
-  engine.derive(f._tag === "Fn" && f.fn === "derive" ? derivativeOf(f.args[0] as Expr, variableOf(f.args[1]), engine) : f, v)
-
-/** Fixed values for a derivative's parameters (its symbols that the bindings leave free). */
-const parameterValues: ReadonlyArray<number> = [0.7, -1.3, 1.9, -0.6, 2.3, 1.1, -2.1, 0.45]
-const withParameters = (input: Expr, env: Record<string, number>): Record<string, number> => {
-  const out = { ...env }
-  freeSymbols(input).filter((s) => out[s] === undefined).forEach((s, i) => (out[s] = parameterValues[i % parameterValues.length] as number))
-  return out
-}
-
 const isNumberExpr = (e: Expr): boolean => e._tag === "Integer" || e._tag === "Rational" || e._tag === "Float"
 
-/** The Engine's answer, chosen by the input's head. Throws EngineError or AnswerError. */
-export const defaultAnswer = (problem: Problem, engine: EngineKernel): Answer => {
+const isCalculus = (e: Expr): e is Extract<Expr, { _tag: "Fn" }> =>
+  e._tag === "Fn" && (e.fn === "derive" || e.fn === "integrate" || e.fn === "solve")
+
+/**
+ * The problem with every calculus head inside its root's arguments replaced by its
+ * answer, innermost first (`(derive (derive f x) x)` → `(derive f' x)`): each inner step
+ * is answered and verified on its own like any problem, and a failed verification is an
+ * AnswerError naming it.
+ */
+export const reduceInner = (problem: Problem, engine: EngineKernel): Problem => {
+  const reduce = (e: Expr, root: boolean): Expr => {
+    if (e._tag !== "Op" && e._tag !== "Fn") return e
+    const args = e.args.map((a) => reduce(a, false))
+    const node: Expr = args.every((a, i) => a === e.args[i]) ? e : e._tag === "Op" ? { ...e, args } : { ...e, args }
+    if (root || !isCalculus(node)) return node
+    const inner: Problem = { input: node, bindings: problem.bindings }
+    const answer = answerOfReduced(inner, engine)
+    const bad = verifyReduced(inner, answer, engine)
+    if (bad !== undefined) throw new AnswerError(`the inner ${print(node).slice(0, 60)} does not verify: ${bad}`)
+    return answer.exact
+  }
+  const input = reduce(problem.input, true)
+  return input === problem.input ? problem : { ...problem, input }
+}
+
+/** The Engine's answer, chosen by the input's head (inner calculus heads first). Throws EngineError or AnswerError. */
+export const defaultAnswer = (problem: Problem, engine: EngineKernel): Answer => answerOfReduced(reduceInner(problem, engine), engine)
+
+const answerOfReduced = (problem: Problem, engine: EngineKernel): Answer => {
   const input = problem.input
   if (input._tag === "Fn") {
     switch (input.fn) {
       case "derive": {
-        const d = derivativeOf(input.args[0] as Expr, variableOf(input.args[1]), engine)
+        const d = engine.derive(input.args[0] as Expr, variableOf(input.args[1]))
         return { result: null, symbolic: d, exact: d }
       }
       case "integrate": {
@@ -173,18 +188,6 @@ export const checkDerivative = (
   return agreed >= need ? undefined : `only ${agreed} point${agreed === 1 ? "" : "s"} where the derivative could be checked`
 }
 
-/** `d` is d/dv of the derive form `f`: for a nested form, the Engine's inner derivative is verified first, step by step. */
-const verifyDerivative = (engine: EngineKernel, f: Expr, v: string, d: Expr, env: Record<string, number>): Verdict => {
-  if (f._tag === "Fn" && f.fn === "derive") {
-    const u = variableOf(f.args[1])
-    const inner = derivativeOf(f.args[0] as Expr, u, engine)
-    const bad = verifyDerivative(engine, f.args[0] as Expr, u, inner, env)
-    if (bad !== undefined) return `the derivative with respect to ${u}: ${bad}`
-    return checkDerivative(engine, inner, d, v, { ...env })
-  }
-  return checkDerivative(engine, f, d, v, { ...env })
-}
-
 const interiorPoints = (lo: number, hi: number): Array<number> => {
   const out: Array<number> = []
   const fractions = [0.137, 0.291, 0.433, 0.571, 0.719, 0.853, 0.067, 0.947, 0.379, 0.661]
@@ -212,13 +215,41 @@ const checkSolution = (eq: Extract<Expr, { _tag: "Fn" }>, v: string, x: Expr, ap
   return close(l, r, 1e-9) ? undefined : `substituting ${print(x)} gives ${l} = ${r}`
 }
 
-/** The independent verification of an answer, chosen by the input's head (see the table above). */
+/**
+ * The independent verification of an answer, chosen by the input's head (see the table
+ * above); inner calculus heads are answered and verified first (`reduceInner`).
+ */
 export const defaultVerify = (problem: Problem, answer: Answer, engine: EngineKernel): Verdict => {
+  let reduced: Problem
+  try {
+    reduced = reduceInner(problem, engine)
+  } catch (e) {
+    return (e as Error).message
+  }
+  return verifyReduced(reduced, answer, engine)
+}
+
+/**
+ * Values for the symbols of a calculus problem that are neither bound nor its variable
+ * (constants along it, `a` in `(derive (* a x) x)`): fixed generic values, so that the
+ * numerical checks can evaluate f and the answer.
+ */
+const CONSTANT_VALUES = [0.731, 1.377, -0.853, 2.119, -1.613, 0.417]
+const withConstants = (env: Record<string, number>, input: Expr): Record<string, number> => {
+  if (input._tag !== "Fn" || (input.fn !== "derive" && input.fn !== "integrate")) return env
+  const v = input.args[1]
+  let i = 0
+  for (const name of freeSymbols(input))
+    if (!(name in env) && !(v?._tag === "Symbol" && v.name === name)) env[name] = CONSTANT_VALUES[i++ % CONSTANT_VALUES.length] as number
+  return env
+}
+
+const verifyReduced = (problem: Problem, answer: Answer, engine: EngineKernel): Verdict => {
   const input = problem.input
-  const env = envOf(problem.bindings)
+  const env = withConstants(envOf(problem.bindings), input)
   if (input._tag === "Fn" && input.fn === "derive") {
     if (answer.symbolic === null) return "a derivative needs expected_symbolic"
-    return verifyDerivative(engine, input.args[0] as Expr, variableOf(input.args[1]), answer.symbolic, withParameters(input, env))
+    return checkDerivative(engine, input.args[0] as Expr, answer.symbolic, variableOf(input.args[1]), env)
   }
   if (input._tag === "Fn" && input.fn === "integrate") {
     const f = input.args[0] as Expr

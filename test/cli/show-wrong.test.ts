@@ -57,7 +57,7 @@ describe("validate --model --show-wrong", () => {
 
       const text = yield* runCli(["validate", "--model", untrained, "--data", data, "--show-wrong", "2"])
       assert.strictEqual(text.code, 0, text.stderr)
-      assert.match(text.stdout, /^level {3}accuracy/)
+      assert.match(text.stdout, /^(group +)?level {3}accuracy/)
       for (const w of report.wrong) {
         assert.include(text.stdout, `  input:    ${w.input}\n`)
         assert.include(text.stdout, `  brain:    ${w.answer ?? "— (no answer)"}\n`)

@@ -45,6 +45,21 @@ describe("verification", () => {
     assert.isDefined(verify("(integrate (^ x 2) x 0 3)", 9, "(/ (^ x 3) 2)", "9"))
     assert.isUndefined(verify("(solve (= (* 2 x) 7) x)", 3.5, null, "7/2"))
     assert.isDefined(verify("(solve (= (* 2 x) 7) x)", 3, null, "3"))
+    // free symbols are constants along the variable
+    assert.isUndefined(verify("(derive (* (* -5 (^ b 3)) p) b)", null, "(* -15 (^ b 2) p)"))
+    assert.isDefined(verify("(derive (* (* -5 (^ b 3)) p) b)", null, "(* -15 (^ b 2))"))
+    // nested calculus heads: the inner problem first, each step verified
+    assert.isUndefined(verify("(derive (derive (^ x 3) x) x)", null, "(* 6 x)"))
+    assert.isDefined(verify("(derive (derive (^ x 3) x) x)", null, "(* 3 (^ x 2))"))
+    assert.isUndefined(verify("(integrate (derive (^ x 3) x) x 0 2)", 8, "(^ x 3)", "8"))
+    assert.isDefined(verify("(integrate (derive (^ x 3) x) x 0 2)", 4, "(/ (^ x 4) 4)", "4"))
+  })
+
+  it("answers nested calculus heads innermost first", () => {
+    const answer = (input: string) => defaultAnswer({ input: p(input) }, engineKernel)
+    assert.deepStrictEqual(answer("(derive (derive (derive (^ x 4) x) x) x)").symbolic, p("(* 24 x)"))
+    assert.deepStrictEqual(answer("(derive (derive (* (^ x 2) y) x) y)").symbolic, p("(* 2 x)"))
+    assert.strictEqual(answer("(integrate (derive (^ x 3) x) x 0 2)").result, 8)
   })
 
   it("a generator fed by a lying Engine rejects every wrong answer", () => {

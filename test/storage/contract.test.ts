@@ -362,6 +362,23 @@ for (const [name, storageLayer] of Object.entries(storageLayers)) {
           assert.strictEqual(e.message, `${dir}: no dataset file ${nodePath.join(dir, "val", "level_3.jsonl")}`)
         }))
 
+      it.effect("a flat directory of .jsonl files (one per group) streams file by file, by name", () =>
+        Effect.gen(function* () {
+          const storage = yield* Storage
+          const dir = at("data-flat")
+          yield* storage.writeFile(nodePath.join(dir, "renamed.jsonl"), datasetText("renamed", 3, 2))
+          yield* storage.writeFile(nodePath.join(dir, "free_symbols.jsonl"), datasetText("free", 5, 3))
+          yield* storage.writeFile(nodePath.join(dir, "build.ts"), "not a dataset")
+          const all = yield* storage.readAll(dir)
+          assert.deepStrictEqual(all.map((l) => [nodePath.basename(l.path), l.example.id]), [
+            ["free_symbols.jsonl", "free-0"], ["free_symbols.jsonl", "free-1"], ["free_symbols.jsonl", "free-2"],
+            ["renamed.jsonl", "renamed-0"], ["renamed.jsonl", "renamed-1"]
+          ])
+          // a split asks for the {train,val,test} layout, which a flat directory does not have
+          const e = yield* failure(storage.readAll(dir, { split: "test" }))
+          assert.strictEqual(e.reason, "NotFound")
+        }))
+
       it.effect("a single file: blank lines skipped, CRLF accepted, level filters lines, line numbers kept", () =>
         Effect.gen(function* () {
           const storage = yield* Storage

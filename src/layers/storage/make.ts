@@ -86,6 +86,11 @@ export const makeStorage = (backend: Backend): StorageApi => {
       if (kind === "File") return datasetFile(path, options.level)
       const files = (yield* listDatasets(path)).filter((f) =>
         (options.level === undefined || f.level === options.level) && (options.split === undefined || f.split === options.split))
+      if (files.length === 0 && options.split === undefined) {
+        // A flat directory of .jsonl files (a probe set, one file per group): each file, by name.
+        const flat = (yield* backend.list(path)).filter((name) => name.endsWith(".jsonl")).sort()
+        if (flat.length > 0) return Stream.flatMap(Stream.fromIterable(flat), (name) => datasetFile(nodePath.join(path, name), options.level))
+      }
       if (files.length === 0) {
         const wanted = nodePath.join(path, describe(options.level, options.split))
         return yield* new StorageError({ reason: "NotFound", path, message: `${path}: no dataset file ${wanted}` })

@@ -21,6 +21,8 @@ import { labelled, type LabelledExample } from "./examples.js"
 
 export interface LevelScore {
   readonly level: number
+  /** The file the lines came from, when a directory of group files was graded (data/probes/). */
+  readonly group?: string | undefined
   readonly count: number
   readonly accuracy: number
   /** The answer is exactly the expected form (the same number, or the same expression tree). */
@@ -74,6 +76,7 @@ export const scoreLevel = (
   level: number,
   examples: ReadonlyArray<LabelledExample>,
   costs: GedCosts,
+  group?: string,
   wrong?: { readonly keep: number; readonly into: Array<WrongAnswer>; readonly lines?: ReadonlyArray<Example> }
 ): LevelScore => {
   const answers = model.predict(examples.map((e) => e.input))
@@ -88,7 +91,7 @@ export const scoreLevel = (
     if (exactForm(a, e)) exact++
   })
   const n = Math.max(1, examples.length)
-  return { level, count: examples.length, accuracy: correct / n, exactMatch: exact / n, meanGed: meanGed(model, examples, costs), unanswered }
+  return { level, group, count: examples.length, accuracy: correct / n, exactMatch: exact / n, meanGed: meanGed(model, examples, costs), unanswered }
 }
 
 /** Loads the checkpoint into a fresh brain of the same shape. */
@@ -128,22 +131,27 @@ export const validateModelReport = (
         ? storage.readDataset(path.dirname(path.resolve(data)), { split: base })
         : storage.readDataset(data)
     ).pipe(Stream.runCollect)
+    // Rows per level; lines from files not named level_N.jsonl (a directory of groups) by file and level.
     const keep = options.showWrong ?? 0
-    const byLevel = new Map<number, { examples: Array<LabelledExample>; lines: Array<Example> }>()
+    const rows = new Map<string, { level: number; group: string | undefined; examples: Array<LabelledExample>; lines: Array<Example> }>()
     for (const l of Chunk.toReadonlyArray(lines)) {
       const e = labelled(l.example as Example)
-      const group = byLevel.get(e.level) ?? { examples: [], lines: [] }
-      group.examples.push(e)
-      if (keep > 0) group.lines.push(l.example as Example)
-      byLevel.set(e.level, group)
+      const name = path.basename(l.path)
+      const group = LEVEL_FILE.test(name) ? undefined : name.replace(/\.jsonl$/, "")
+      const key = `${group ?? ""}\t${e.level}`
+      const row = rows.get(key) ?? { level: e.level, group, examples: [], lines: [] }
+      row.examples.push(e)
+      if (keep > 0) row.lines.push(l.example as Example)
+      rows.set(key, row)
     }
     const wrong: Array<WrongAnswer> = []
-    const scores = [...byLevel.keys()].sort((a, b) => a - b).map((level) => {
-      const group = byLevel.get(level) ?? { examples: [], lines: [] }
-      return scoreLevel(model, level, group.examples, costs, { keep, into: wrong, lines: group.lines })
-    })
+    const scores = [...rows.values()]
+      .sort((a, b) => (a.group ?? "").localeCompare(b.group ?? "") || a.level - b.level)
+      .map((r) => scoreLevel(model, r.level, r.examples, costs, r.group, { keep, into: wrong, lines: r.lines }))
     return { scores, wrong } satisfies ModelReport
   })
+
+const LEVEL_FILE = /^level_\d+\.jsonl$/
 
 /** `--show-wrong`: one block per line, after the table. */
 export const formatWrong = (wrong: ReadonlyArray<WrongAnswer>, asked: number): string => {
@@ -166,12 +174,15 @@ export const formatScores = (scores: ReadonlyArray<LevelScore>): string => {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(9)
   const total = scores.reduce((n, s) => n + s.count, 0)
   const weighted = (f: (s: LevelScore) => number) => scores.reduce((acc, s) => acc + f(s) * s.count, 0) / Math.max(1, total)
+  // With groups (a directory of group files), a first column names each row's group.
+  const width = Math.max(0, ...scores.map((s) => (s.group === undefined ? 0 : s.group.length + 2)))
+  const group = (name: string) => (width === 0 ? "" : name.padEnd(width))
   return [
-    "level   accuracy  exact form  mean GED    count  no answer",
+    `${group("group")}level   accuracy  exact form  mean GED    count  no answer`,
     ...scores.map(
-      (s) => `${String(s.level).padStart(5)}  ${pct(s.accuracy)}  ${pct(s.exactMatch).padStart(10)}  ${s.meanGed.toFixed(3).padStart(8)}  ${String(s.count).padStart(7)}  ${String(s.unanswered).padStart(9)}`
+      (s) => `${group(s.group ?? "")}${String(s.level).padStart(5)}  ${pct(s.accuracy)}  ${pct(s.exactMatch).padStart(10)}  ${s.meanGed.toFixed(3).padStart(8)}  ${String(s.count).padStart(7)}  ${String(s.unanswered).padStart(9)}`
     ),
-    `  all  ${pct(weighted((s) => s.accuracy))}  ${pct(weighted((s) => s.exactMatch)).padStart(10)}  ${weighted((s) => s.meanGed).toFixed(3).padStart(8)}  ${String(total).padStart(7)}  ${String(scores.reduce((n, s) => n + s.unanswered, 0)).padStart(9)}`
+    `${group("")}  all  ${pct(weighted((s) => s.accuracy))}  ${pct(weighted((s) => s.exactMatch)).padStart(10)}  ${weighted((s) => s.meanGed).toFixed(3).padStart(8)}  ${String(total).padStart(7)}  ${String(scores.reduce((n, s) => n + s.unanswered, 0)).padStart(9)}`
   ].join("\n")
 }
 
