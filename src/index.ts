@@ -7,6 +7,9 @@
 // Domain: expressions, their text, JSON and graph forms, seeded randomness.
 export * from "./domain/Expr.js"
 export { parse, print, formatFloat } from "./domain/Polish.js"
+export { parseInfix, printInfix } from "./domain/Infix.js"
+export { parseExpression, printIn, type Notation } from "./domain/Notation.js"
+export { parseJson } from "./domain/Json.js"
 export { ParseError } from "./domain/errors.js"
 export { ExprFromJson, ExprJsonSchema, fromJson, toJson, type ExprJson } from "./domain/ExprJson.js"
 export { fromGraph, toGraph, labelsEqual, type Edge, type Graph, type NodeLabel } from "./domain/Graph.js"
@@ -17,7 +20,7 @@ export * as Ged from "./domain/ged/index.js"
 // The Engine.
 export { Engine, EngineError, type EngineApi, type SolveResult, type DefiniteIntegral } from "./services/Engine.js"
 export { EngineLive } from "./layers/EngineLive.js"
-export { isCorrect, isCorrectNumber, type Expected } from "./layers/grading.js"
+export { isCorrect, isCorrectNumber, valueOfAnswer, type Expected } from "./layers/grading.js"
 
 // The curriculum and data generation.
 export * from "./plugins/index.js"
@@ -25,6 +28,8 @@ export { Curriculum, type CurriculumApi } from "./services/Curriculum.js"
 export { CurriculumLive, layerFromConfig as curriculumFromConfig, layerWith as curriculumWith } from "./layers/CurriculumLive.js"
 export { Generator, GeneratorError } from "./services/Generator.js"
 export { GeneratorLive, layer as generatorLayer } from "./layers/generator/GeneratorLive.js"
+export { convertDeepmind, deepmindModules } from "./domain/DeepMind.js"
+export { importDeepmind, formatImportReport, ImportError, type ImportReport } from "./layers/import/deepmind.js"
 
 // Learning: tensors, the brain, the loss, the optimizers, training loops.
 export * as T from "./tensor/index.js"

@@ -24,6 +24,7 @@ import { trainCommand } from "./train.js"
 import { evalCommand } from "./eval.js"
 import { gedCommand } from "./ged.js"
 import { generateCommand } from "./generate.js"
+import { importCommand } from "./import.js"
 import { integrateCommand } from "./integrate.js"
 import { Verbose, verboseOption } from "./options.js"
 import { plotCommand } from "./plot.js"
@@ -46,6 +47,7 @@ export const subcommands = [
   replCommand,
   generateCommand,
   validateCommand,
+  importCommand,
   evalCommand,
   simplifyCommand,
   deriveCommand,

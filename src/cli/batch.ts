@@ -19,8 +19,8 @@ import { Stdin } from "./Stdin.js"
 /** What a command computes for one expression: its output line. */
 export type Compute<E, R> = (expr: string, fields: ReadonlyArray<string | undefined>) => Effect.Effect<string, E, R>
 
-/** A positional token that is really a misspelt option, e.g. `--fiel`. */
-const looksLikeOption = (s: string): boolean => /^--?[A-Za-z-]/.test(s)
+/** A positional token that is really a misspelt option, e.g. `--fiel` (not an infix `-x^2 + 1`). */
+const looksLikeOption = (s: string): boolean => /^--?[A-Za-z][A-Za-z0-9-]*(=.*)?$/.test(s)
 
 export interface ExpressionsInput {
   /** The EXPR argument. */

@@ -7,6 +7,8 @@
  *   `form ≈ decimal`;
  * - form-producing commands (simplify, derive, integrate without bounds) print the
  *   canonical Polish form.
+ *
+ * Forms are printed by `show`: Polish by default, infix with `--infix`.
  */
 import { Effect } from "effect"
 import type { Expr } from "../domain/Expr.js"
@@ -70,12 +72,12 @@ const hasCalculus = (e: Expr): boolean =>
   e._tag === "Fn" ? calculusHeads.has(e.fn) || e.args.some(hasCalculus) : e._tag === "Op" && e.args.some(hasCalculus)
 
 /** A value: a number as `formatNumber`, a closed form as `form ≈ decimal`, anything else as its form. */
-export const formatValue = (e: Expr): Effect.Effect<string, never, Engine> =>
+export const formatValue = (e: Expr, show?: (e: Expr) => string): Effect.Effect<string, never, Engine> =>
   Effect.gen(function* () {
     const n = formatNumber(e)
     if (n !== undefined) return n
     const engine = yield* Engine
-    const form = engine.print(e)
+    const form = (show ?? engine.print)(e)
     if (freeSymbols(e).length > 0 || hasCalculus(e)) return form
     const value = yield* Effect.option(engine.evaluate(e))
     if (value._tag === "None" || !isNumber(value.value)) return form
@@ -84,11 +86,11 @@ export const formatValue = (e: Expr): Effect.Effect<string, never, Engine> =>
     return Number.isFinite(x) ? `${form} ≈ ${approximate(x)}` : form
   })
 
-/** A form (derivative, antiderivative, simplified expression): its canonical Polish text. */
-export const formatForm = (e: Expr): string => print(e)
+/** A form (derivative, antiderivative, simplified expression): its canonical Polish text (or `show`'s). */
+export const formatForm = (e: Expr, show: (e: Expr) => string = print): string => show(e)
 
 /** All roots comma-separated on one line; `no solution`; `all real numbers`. */
-export const formatSolutions = (r: SolveResult): Effect.Effect<string, never, Engine> => {
+export const formatSolutions = (r: SolveResult, show?: (e: Expr) => string): Effect.Effect<string, never, Engine> => {
   switch (r._tag) {
     case "NoSolution":
       return Effect.succeed("no solution")
@@ -97,7 +99,7 @@ export const formatSolutions = (r: SolveResult): Effect.Effect<string, never, En
     case "Solutions":
       return r.values.length === 0
         ? Effect.succeed("no solution")
-        : Effect.map(Effect.forEach(r.values, formatValue), (xs) => xs.join(", "))
+        : Effect.map(Effect.forEach(r.values, (v) => formatValue(v, show)), (xs) => xs.join(", "))
   }
 }
 
@@ -105,13 +107,13 @@ export const formatSolutions = (r: SolveResult): Effect.Effect<string, never, En
  * The exact value with its decimal; without an exact value `≈ decimal`, marked
  * `(quadrature)` when no antiderivative was used.
  */
-export const formatDefinite = (r: DefiniteIntegral): Effect.Effect<string, never, Engine> => {
+export const formatDefinite = (r: DefiniteIntegral, show?: (e: Expr) => string): Effect.Effect<string, never, Engine> => {
   if (r.exact === undefined)
     return Effect.succeed(`≈ ${approximate(r.value)}${r.method === "quadrature" ? " (quadrature)" : ""}`)
   const exact = r.exact
   const n = formatNumber(exact)
   if (n !== undefined) return Effect.succeed(n)
   return Effect.map(Engine, (engine) =>
-    Number.isFinite(r.value) ? `${engine.print(exact)} ≈ ${approximate(r.value)}` : engine.print(exact)
+    Number.isFinite(r.value) ? `${(show ?? engine.print)(exact)} ≈ ${approximate(r.value)}` : (show ?? engine.print)(exact)
   )
 }

@@ -35,7 +35,7 @@ const options = {
   allLevels: Options.boolean("all-levels").pipe(Options.withDescription("Generate every level of the curriculum.")),
   level: Options.integer("level").pipe(Options.withDescription("Generate this level only."), Options.optional),
   samples: Options.integer("samples").pipe(
-    Options.withDescription("Examples per level before the 80/10/10 split (default: each level's own count, SPEC §4)."),
+    Options.withDescription("Examples per level before the 80/10/10 split (default: each level's own count, docs/generator.md)."),
     Options.optional
   ),
   output: Options.text("output").pipe(
@@ -140,7 +140,7 @@ export const generateHandler = (
 
 export const generateCommand = Command.make("generate", options, (args) => Effect.asVoid(generateHandler(args))).pipe(
   Command.withDescription(
-    "Generate the curriculum's verified examples (SPEC §4) as JSONL: {output}/{train,val,test}/level_N.jsonl, " +
+    "Generate the curriculum's verified examples (docs/generator.md) as JSONL: {output}/{train,val,test}/level_N.jsonl, " +
       "deduplicated and split 80/10/10 disjoint by input_polish."
   )
 )

@@ -14,10 +14,10 @@ import { Engine, EngineError } from "../services/Engine.js"
 import { runExpressions } from "./batch.js"
 import { UsageError } from "./errors.js"
 import { formatDefinite, formatForm } from "./format.js"
-import { agreeing, chooseVariable, exprArg, fileOption, varArg, varOption } from "./options.js"
+import { agreeing, chooseVariable, exprArg, fileOption, infixOption, showWith, varArg, varOption } from "./options.js"
 
 const boundsArg = Args.text({ name: "bound" }).pipe(
-  Args.withDescription("FROM TO: the bounds of a definite integral (Polish expressions, e.g. 0 1, -1 (/ pi 2))."),
+  Args.withDescription("FROM TO: the bounds of a definite integral (expressions, e.g. 0 1, -1 pi/2)."),
   Args.atMost(2)
 )
 const fromOption = Options.text("from").pipe(
@@ -34,25 +34,26 @@ const toOption = Options.text("to").pipe(
 export const integrateText = (
   text: string,
   fields: { readonly variable?: string | undefined; readonly from?: string | undefined; readonly to?: string | undefined },
-  option: Option.Option<string>
+  option: Option.Option<string>,
+  infix = false
 ) =>
   Effect.gen(function* () {
     const engine = yield* Engine
     const expr = yield* engine.parse(text)
     const v = yield* chooseVariable(fields.variable, option, freeSymbols(expr))
-    if (fields.from === undefined && fields.to === undefined) return formatForm(yield* engine.antiderivative(expr, v))
+    if (fields.from === undefined && fields.to === undefined) return formatForm(yield* engine.antiderivative(expr, v), showWith(infix))
     if (fields.from === undefined || fields.to === undefined)
       return yield* new UsageError({ message: "a definite integral needs both bounds: FROM and TO" })
     const bound = (which: string, t: string) =>
       Effect.mapError(engine.parse(t), (e) => new EngineError({ reason: e.reason, message: `${which} bound: ${e.message}` }))
     const a = yield* bound("lower", fields.from)
     const b = yield* bound("upper", fields.to)
-    return yield* formatDefinite(yield* engine.definiteIntegral(expr, v, a, b))
+    return yield* formatDefinite(yield* engine.definiteIntegral(expr, v, a, b), showWith(infix))
   })
 
 export const integrateCommand = Command.make(
   "integrate",
-  { expr: exprArg, variable: varArg, bounds: boundsArg, var: varOption, from: fromOption, to: toOption, file: fileOption },
+  { expr: exprArg, variable: varArg, bounds: boundsArg, var: varOption, from: fromOption, to: toOption, file: fileOption, infix: infixOption },
   (c) =>
     Effect.gen(function* () {
       yield* agreeing("variable", c.variable, c.var)
@@ -71,7 +72,8 @@ export const integrateCommand = Command.make(
             from: from ?? Option.getOrUndefined(c.from),
             to: to ?? Option.getOrUndefined(c.to)
           },
-          c.var
+          c.var,
+          c.infix
         )
       )
     })

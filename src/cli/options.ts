@@ -7,6 +7,7 @@ import * as Options from "@effect/cli/Options"
 import { Context, Effect, Option } from "effect"
 import type { Expr } from "../domain/Expr.js"
 import { isFunctionName, isNumber } from "../domain/Expr.js"
+import { printIn } from "../domain/Notation.js"
 import type { EngineError } from "../services/Engine.js"
 import { Engine } from "../services/Engine.js"
 import { UsageError } from "./errors.js"
@@ -26,7 +27,7 @@ export const verboseOption = Options.boolean("verbose").pipe(
 )
 
 export const exprArg = Args.text({ name: "expr" }).pipe(
-  Args.withDescription("A Polish expression, e.g. \"(+ (* 2 3) 4)\". Leave it out to read one per line from --file or piped standard input."),
+  Args.withDescription("An expression, in Polish (\"(+ (* 2 x) 4)\") or infix (\"2*x + 4\", \"x**2\"; see docs/cli.md). Leave it out to read one per line from --file or piped standard input."),
   Args.optional
 )
 
@@ -47,6 +48,14 @@ export const varOption = Options.text("var").pipe(
   Options.withDescription("The variable, for every line in batch mode (default: the expression's only free symbol, else x)."),
   Options.optional
 )
+
+/** `--infix`: forms in the answer are printed in infix (`3*x^2`) rather than Polish (`(* 3 (^ x 2))`). */
+export const infixOption = Options.boolean("infix").pipe(
+  Options.withDescription("Print expressions in the answer in infix (3*x^2) instead of Polish ((* 3 (^ x 2))).")
+)
+
+/** How a command prints forms, from `--infix`. */
+export const showWith = (infix: boolean): ((e: Expr) => string) => printIn(infix ? "infix" : "polish")
 
 const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/
 
@@ -82,7 +91,7 @@ export const agreeing = (
 
 /**
  * `--bind` values: `NAME=VALUE`, several per flag separated by commas, the flag repeated
- * at will (`-b x=2 -b y=1/3` ≡ `-b x=2,y=1/3`). VALUE is a Polish expression; a closed
+ * at will (`-b x=2 -b y=1/3` ≡ `-b x=2,y=1/3`). VALUE is an expression (Polish or infix); a closed
  * one such as `(/ pi 2)` is evaluated first. A later binding of a name wins.
  */
 export const parseBindings = (

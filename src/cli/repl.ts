@@ -1,5 +1,5 @@
 /**
- * `grapheme repl --model FILE`: type Polish (optionally `name=value` bindings after it),
+ * `grapheme repl --model FILE`: type an expression, Polish or infix (optionally `name=value` bindings after it),
  * see the brain's answer, the Engine's and the verdict. Bad input prints one error
  * line and the prompt comes back; ↑/↓ recall history; `:quit` (or Ctrl-D) leaves.
  */
@@ -18,7 +18,7 @@ export const replCommand = Command.make(
   (args) =>
     Effect.gen(function* () {
       const model = yield* loadModel(args.model)
-      yield* Console.log(`brain from ${args.model}; type Polish, e.g. (+ (* 2 3) 4) or (+ x 3) x=2; :quit to leave`)
+      yield* Console.log(`brain from ${args.model}; type an expression, e.g. (+ (* 2 3) 4), (+ x 3) x=2 or x^2 + 3 x=2; :quit to leave`)
       yield* Effect.async<void>((resume) => {
         const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: "grapheme> ", historySize: 500 })
         rl.prompt()

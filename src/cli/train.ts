@@ -96,7 +96,7 @@ export const trainCommand = Command.make("train", options, (args) =>
   })
 ).pipe(
   Command.withDescription(
-    "Train the brain level by level (SPEC §5): reads ./train_config.toml (flags override it), generates missing data, " +
+    "Train the brain level by level (docs/training.md): reads ./train_config.toml (flags override it), generates missing data, " +
       "writes checkpoints and training.log, and prints accuracy per level on the test split."
   )
 )

@@ -15,7 +15,7 @@ import type { GeneratorError, ValidationReport } from "../services/Generator.js"
 import { Generator } from "../services/Generator.js"
 import { UsageError } from "./errors.js"
 import { configOption, curriculumLayer, progressReporter, threadsOption } from "./generate.js"
-import { dataOption, jsonOption, modelOption, validateModelHandler } from "./validate-model.js"
+import { dataOption, jsonOption, modelOption, showWrongOption, validateModelHandler } from "./validate-model.js"
 
 /** The dataset has problems (the table says which); exit code 1. */
 export class DatasetInvalid extends Data.TaggedError("DatasetInvalid")<{
@@ -67,10 +67,13 @@ export const validateDataHandler = (
 
 export const validateCommand = Command.make(
   "validate",
-  { input: inputOption, threads: threadsOption, config: configOption, model: modelOption, data: dataOption, json: jsonOption },
+  {
+    input: inputOption, threads: threadsOption, config: configOption, model: modelOption, data: dataOption, json: jsonOption,
+    showWrong: showWrongOption
+  },
   (args) =>
     Effect.gen(function* () {
-      if (Option.isSome(args.model)) return yield* validateModelHandler({ model: args.model.value, data: args.data, json: args.json })
+      if (Option.isSome(args.model)) return yield* validateModelHandler({ model: args.model.value, data: args.data, json: args.json, showWrong: args.showWrong })
       if (Option.isSome(args.data))
         return yield* new UsageError({ message: "--data goes with --model FILE (for a dataset alone use --input)" })
       yield* validateDataHandler(args)
@@ -79,6 +82,6 @@ export const validateCommand = Command.make(
   Command.withDescription(
     "Check a dataset (--input): re-verify every line with the Engine, the line schema, each level's specification, " +
       "duplicates and train/val/test leakage; exit 1 on any problem. Or grade a model (--model FILE --data DIR|FILE): " +
-      "accuracy of its own answers per level (SPEC §6), exact-form match, mean GED."
+      "accuracy of its own answers per level (graded as docs/grading.md says), exact-form match, mean GED; --show-wrong N lists the first N it got wrong."
   )
 )

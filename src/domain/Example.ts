@@ -13,16 +13,26 @@
  * - level 7: `lhs_affine` / `rhs_affine`, each side of the equation as α·x + β → `[α, β]`;
  * - `edge_case`: on hand-written hard cases, what the case is about.
  *
- * Decoding never throws: a bad line gives a `LineIssue` that names the field.
+ * Decoding never throws: a bad line gives a `LineIssue` that names the field and what
+ * is wrong with it. Integer literals of any size are read exactly (./Json.ts): inside an
+ * expression they stay exact Integers; `expected_result` and binding values are doubles
+ * by definition and take the nearest double.
  */
 import { Either, ParseResult, Schema } from "effect"
 import type { ExprJson } from "./ExprJson.js"
 import { ExprJsonSchema } from "./ExprJson.js"
+import { parseJson } from "./Json.js"
+
+/** A finite double; a long integer literal (a bigint from the lossless reader) becomes the nearest double. */
+const FiniteNumber = Schema.Union(
+  Schema.Number.pipe(Schema.finite()),
+  Schema.transform(Schema.BigIntFromSelf, Schema.Number.pipe(Schema.finite()), { strict: true, decode: (b) => Number(b), encode: (n) => BigInt(n) })
+)
 
 /** A binding `[name, value]`; generated data binds integers, foreign data may bind any finite number. */
 export const Binding = Schema.Tuple(
   Schema.String.pipe(Schema.pattern(/^[A-Za-z_][A-Za-z0-9_]*$/)),
-  Schema.Number.pipe(Schema.finite())
+  FiniteNumber
 )
 export type Binding = typeof Binding.Type
 
@@ -31,7 +41,7 @@ export const Example = Schema.Struct({
   level: Schema.Int.pipe(Schema.positive()),
   input_polish: Schema.String.pipe(Schema.minLength(1)),
   input_expr: ExprJsonSchema,
-  expected_result: Schema.NullOr(Schema.Number.pipe(Schema.finite())),
+  expected_result: Schema.NullOr(FiniteNumber),
   expected_symbolic: Schema.NullOr(ExprJsonSchema),
   bindings: Schema.Array(Binding)
 })
@@ -79,7 +89,68 @@ const onlyKey = (o: Record<string, unknown>): string | undefined => {
   return key
 }
 const isIntJson = (u: unknown): boolean =>
-  (typeof u === "number" && Number.isSafeInteger(u)) || (typeof u === "string" && /^-?[0-9]+$/.test(u))
+  (typeof u === "number" && Number.isSafeInteger(u)) || (typeof u === "string" && /^-?[0-9]+$/.test(u)) || typeof u === "bigint"
+
+const describeValue = (u: unknown): string =>
+  typeof u === "bigint" ? u.toString() : u === undefined ? "nothing" : JSON.stringify(u)?.slice(0, 40) ?? String(u)
+
+const EXPR_KEYS = "one of Value, BinOp, UnaryOp, Function"
+
+/**
+ * What is wrong with an expression in the serde JSON form, at which path (below the
+ * field), or undefined when nothing is: the first problem, in the words a user can act on.
+ */
+export const exprJsonIssue = (root: unknown): { readonly path: string; readonly message: string } | undefined => {
+  const stack: Array<[unknown, string]> = [[root, ""]]
+  while (stack.length > 0) {
+    const [u, at] = stack.pop() as [unknown, string]
+    if (!isObject(u)) return { path: at, message: `expected an object with ${EXPR_KEYS}, got ${describeValue(u)}` }
+    const keys = Object.keys(u)
+    const key = keys[0]
+    if (keys.length !== 1 || key === undefined) return { path: at, message: `expected exactly one key, ${EXPR_KEYS}; got ${keys.length === 0 ? "none" : keys.join(", ")}` }
+    const body = u[key]
+    const here = `${at}.${key}`
+    if (!isObject(body)) return { path: here, message: `expected an object, got ${describeValue(body)}` }
+    switch (key) {
+      case "Value": {
+        const k = onlyKey(body)
+        const v = k === undefined ? undefined : body[k]
+        if (k === "Integer") {
+          if (!isIntJson(v)) return { path: `${here}.Integer`, message: `expected an integer, got ${describeValue(v)}` }
+        } else if (k === "Float") {
+          if (typeof v !== "number" || !Number.isFinite(v)) return { path: `${here}.Float`, message: `expected a finite number, got ${describeValue(v)}` }
+        } else if (k === "Symbol") {
+          if (typeof v !== "string" || !SYMBOL.test(v)) return { path: `${here}.Symbol`, message: `expected a symbol name, got ${describeValue(v)}` }
+        } else if (k === "Rational") {
+          if (!Array.isArray(v) || v.length !== 2 || !isIntJson(v[0]) || !isIntJson(v[1]))
+            return { path: `${here}.Rational`, message: `expected [numerator, denominator] integers, got ${describeValue(v)}` }
+          if (BigInt(v[1] as number | string | bigint) === 0n) return { path: `${here}.Rational`, message: "a rational needs a nonzero denominator" }
+        } else return { path: here, message: `expected exactly one of Integer, Float, Symbol, Rational; got ${Object.keys(body).join(", ") || "none"}` }
+        break
+      }
+      case "BinOp":
+        if (typeof body.op !== "string" || !BIN_OPS.has(body.op))
+          return { path: `${here}.op`, message: `expected one of ${[...BIN_OPS].join(", ")}, got ${describeValue(body.op)}` }
+        for (const side of ["left", "right"]) if (!(side in body)) return { path: `${here}.${side}`, message: "is missing" }
+        stack.push([body.right, `${here}.right`], [body.left, `${here}.left`])
+        break
+      case "UnaryOp":
+        if (body.op !== "Neg") return { path: `${here}.op`, message: `expected Neg, got ${describeValue(body.op)}` }
+        if (!("operand" in body)) return { path: `${here}.operand`, message: "is missing" }
+        stack.push([body.operand, `${here}.operand`])
+        break
+      case "Function":
+        if (typeof body.func !== "string" || !FUNCS.has(body.func))
+          return { path: `${here}.func`, message: `expected one of ${[...FUNCS].join(", ")}, got ${describeValue(body.func)}` }
+        if (!Array.isArray(body.args)) return { path: `${here}.args`, message: `expected an array, got ${describeValue(body.args)}` }
+        for (let i = body.args.length - 1; i >= 0; i--) stack.push([body.args[i], `${here}.args[${i}]`])
+        break
+      default:
+        return { path: at, message: `expected ${EXPR_KEYS}, got ${key}` }
+    }
+  }
+  return undefined
+}
 
 /** Is `u` an expression in the serde JSON form? A fast, strict subset of ExprJsonSchema (iterative). */
 export const isExprJson = (root: unknown): boolean => {
@@ -141,13 +212,20 @@ const fastExample = (o: Record<string, unknown>): boolean =>
 export const decodeLine = (text: string): Either.Either<Example, LineIssue> => {
   let json: unknown
   try {
-    json = JSON.parse(text)
+    json = parseJson(text)
   } catch (e) {
     return Either.left({ field: undefined, message: `invalid JSON (${(e as Error).message})` })
   }
   if (typeof json !== "object" || json === null || Array.isArray(json))
     return Either.left({ field: undefined, message: "a line must be a JSON object" })
   if (fastExample(json as Record<string, unknown>)) return Either.right(json as Example)
+  // An expression field that is present but malformed: say where inside it, and why.
+  for (const field of ["input_expr", "expected_symbolic"] as const) {
+    const value = (json as Record<string, unknown>)[field]
+    if (value === undefined || (value === null && field === "expected_symbolic")) continue
+    const bad = exprJsonIssue(value)
+    if (bad !== undefined) return Either.left({ field: `${field}${bad.path}`, message: bad.message })
+  }
   const decoded = decodeExample(json)
   if (Either.isRight(decoded)) return Either.right(decoded.right as Example)
   const issues = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)

@@ -4,17 +4,18 @@
  * to the left and n-ary `^` to the right when encoding; decoding gives binary nodes.
  *
  * An Integer beyond ±2^53 is written as a JSON string of digits (the original used
- * i64, which could not hold it at all); both forms decode.
+ * i64, which could not hold it at all); both forms decode, and so does a bigint (what
+ * the lossless JSON reader, ./Json.ts, gives for a long integer literal).
  */
 import { Schema } from "effect"
 import type { Expr, FunctionName, Operator } from "./Expr.js"
 import { isFunctionName, rational, sharedInteger, sharedSymbol } from "./Expr.js"
 
 export type ValueJson =
-  | { readonly Integer: number | string }
+  | { readonly Integer: number | string | bigint }
   | { readonly Float: number }
   | { readonly Symbol: string }
-  | { readonly Rational: readonly [number | string, number | string] }
+  | { readonly Rational: readonly [number | string | bigint, number | string | bigint] }
 
 export type ExprJson =
   | { readonly Value: ValueJson }
@@ -41,7 +42,7 @@ const nameToFn = (n: FuncName): FunctionName => {
 }
 
 const IntegerText = Schema.String.pipe(Schema.pattern(/^-?[0-9]+$/))
-const IntegerJson = Schema.Union(Schema.Int, IntegerText)
+const IntegerJson = Schema.Union(Schema.Int, IntegerText, Schema.BigIntFromSelf)
 
 const ValueJsonSchema = Schema.Union(
   Schema.Struct({ Integer: IntegerJson }),
@@ -75,7 +76,7 @@ export const ExprJsonSchema: Schema.Schema<ExprJson> = Schema.Union(
 
 const intToJson = (v: bigint): number | string =>
   v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()
-const jsonToInt = (v: number | string): bigint => BigInt(v)
+const jsonToInt = (v: number | string | bigint): bigint => BigInt(v)
 
 /** Expr → serde JSON. */
 export const toJson = (e: Expr): ExprJson => {

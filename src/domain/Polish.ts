@@ -72,8 +72,8 @@ const parseAtom = (text: string): AtomResult => {
   return { error: "a number, a symbol or \"(\"" }
 }
 
-/** How many arguments a head takes: [min, max]. */
-const arity = (head: Operator | FunctionName): readonly [number, number] => {
+/** How many arguments a head takes: [min, max] (shared with the infix parser). */
+export const arity = (head: Operator | FunctionName): readonly [number, number] => {
   switch (head) {
     case "+":
     case "*":
@@ -94,7 +94,7 @@ const arity = (head: Operator | FunctionName): readonly [number, number] => {
   }
 }
 
-const arityText = (head: string, [lo, hi]: readonly [number, number]): string =>
+export const arityText = (head: string, [lo, hi]: readonly [number, number]): string =>
   hi === Infinity ? `at least ${lo} argument${lo === 1 ? "" : "s"} for "${head}"`
   : lo === hi ? `exactly ${lo} argument${lo === 1 ? "" : "s"} for "${head}"`
   : `${lo} or ${hi} arguments for "${head}"`

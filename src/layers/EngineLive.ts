@@ -5,7 +5,8 @@
  */
 import { Effect, Either, Layer } from "effect"
 import type { Expr } from "../domain/Expr.js"
-import { parse, print } from "../domain/Polish.js"
+import { parseExpression } from "../domain/Notation.js"
+import { print } from "../domain/Polish.js"
 import { Engine, EngineError } from "../services/Engine.js"
 import { derive } from "./engine/derive.js"
 import { equivalent } from "./engine/equivalent.js"
@@ -30,7 +31,7 @@ export const attempt = <A>(f: () => A): Effect.Effect<A, EngineError> =>
 
 export const make = Engine.of({
   parse: (text) =>
-    Either.match(parse(text), {
+    Either.match(parseExpression(text), {
       onLeft: (e) => Effect.fail(new EngineError({ reason: "Parse", message: e.message })),
       onRight: Effect.succeed
     }),

@@ -5,9 +5,13 @@
  * |------------------------|--------------------------------------------|------------------------------------------------------------------|
  * | a number expression    | exact evaluation with the bindings         | double-precision evaluation of the input agrees                  |
  * | `(derive f x)`         | the simplified derivative                  | agrees with a numerical derivative of f (Richardson, ≥ 3 points) |
+ * | `(derive (derive f x) y)` | d/dy of d/dx f (any depth)              | each step agrees with a numerical derivative of the one before   |
  * | `(integrate f x a b)`  | exact definite value + antiderivative F    | value vs adaptive quadrature; F' = f numerically; F(b)−F(a) = value |
  * | `(integrate f x)`      | antiderivative F                           | F' = f numerically                                                |
  * | `(solve (= l r) x)`    | the solution (several: extra `solutions`)  | substitution: l = r exactly (or within 1e-9 when floats)         |
+ *
+ * Symbols of a derivative other than its variables are parameters: the answer is an
+ * expression in them, and the checks give them fixed values.
  *
  * Verification never calls the function that produced the answer: values are checked
  * with floats, derivatives with finite differences, integrals with quadrature and

@@ -39,6 +39,7 @@ export interface DefiniteIntegral {
 }
 
 export interface EngineApi {
+  /** Polish `(+ (* 2 x) 1)` or infix `2*x + 1` (text not starting with "(" is infix). */
   readonly parse: (text: string) => Effect.Effect<Expr, EngineError>
   readonly print: (expr: Expr) => string
   /** A number: exact (Integer/Rational) where the inputs are, Float where a function forces it. */

@@ -9,7 +9,8 @@
  *    answer goes through the independent verification (numerical derivative,
  *    quadrature, substitution…) and the level's `verify`;
  * 3. offspec — the input does not belong to its level as specified (`conforms`;
- *    skipped for lines marked `edge_case`).
+ *    skipped for lines marked `edge_case`, and for lines from another dataset, which
+ *    say so in `source`: they are judged on their answers, not on our generator's ranges).
  */
 import { Either } from "effect"
 import type { Example } from "../../domain/Example.js"
@@ -34,8 +35,12 @@ export interface LineCheck {
 
 const RESERVED = new Set(["id", "level", "input_polish", "input_expr", "expected_result", "expected_symbolic", "bindings"])
 
-/** The symbols a line must bind: free symbols, minus the variable a calculus head binds. */
+/**
+ * The symbols a line must bind: free symbols, minus the variable a calculus head binds.
+ * A derivative binds none: its answer is an expression in its other symbols (parameters).
+ */
 export const symbolsToBind = (e: Expr): Array<string> => {
+  if (e._tag === "Fn" && e.fn === "derive") return []
   const free = freeSymbols(e)
   if (e._tag === "Fn" && (e.fn === "derive" || e.fn === "integrate" || e.fn === "solve")) {
     const v = e.args[1]
@@ -153,7 +158,7 @@ export const checkLine = (
   }
 
   // 3. The level's specification.
-  if (plugin?.conforms !== undefined && extra.edge_case === undefined) {
+  if (plugin?.conforms !== undefined && extra.edge_case === undefined && extra.source === undefined) {
     const off = plugin.conforms(problem)
     if (off !== undefined) return issue(level, polish, "offspec", undefined, `not a level ${level} input: ${off}`, unknown)
   }

@@ -6,6 +6,7 @@
 import { Effect, Either, Stream } from "effect"
 import * as nodePath from "node:path"
 import { decodeLine, formatIssue } from "../../domain/Example.js"
+import { parseJson } from "../../domain/Json.js"
 import {
   type DatasetFile, type DatasetLine, type DatasetOptions, type Split, splits, StorageError, type StorageApi
 } from "../../services/Storage.js"
@@ -138,7 +139,7 @@ export const makeStorage = (backend: Backend): StorageApi => {
         if (isBlank(text)) return Either.right(undefined)
         let json: unknown
         try {
-          json = JSON.parse(text)
+          json = parseJson(text)
         } catch (e) {
           return Either.left(badLine(path, line, `invalid JSON (${(e as Error).message})`))
         }

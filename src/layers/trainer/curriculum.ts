@@ -139,7 +139,7 @@ export const accuracyOf = (model: BrainModel, examples: ReadonlyArray<LabelledEx
   const answers = model.predict(examples.map((e) => e.input))
   let ok = 0
   examples.forEach((e, i) => {
-    if (isCorrect(answers[i], e.expected)) ok++
+    if (isCorrect(answers[i], e.expected, e.input.expr)) ok++
   })
   return ok / examples.length
 }

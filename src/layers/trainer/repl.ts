@@ -1,31 +1,49 @@
 /**
- * One line of the REPL: Polish text, optionally followed by bindings (`(+ x 3) x=2`),
- * answered by the brain and by the Engine, with the verdict of SPEC §6. Pure apart
+ * One line of the REPL: an expression, Polish or infix, optionally followed by bindings
+ * (`(+ x 3) x=2`, `x + 3 x=2`), answered by the brain and by the Engine, with the
+ * verdict `validate` would give (../grading.ts). Answers are shown in the notation typed. Pure apart
  * from the model; the terminal loop lives in src/cli/repl.ts.
  */
 import { Either } from "effect"
 import type { Expr } from "../../domain/Expr.js"
 import { freeSymbols } from "../../domain/Expr.js"
-import { parse, print } from "../../domain/Polish.js"
+import { type Notation, parseExpression, printIn } from "../../domain/Notation.js"
 import type { BrainModel } from "../../services/Brain.js"
 import { EngineError } from "../../services/Engine.js"
 import { run } from "../engine/run.js"
-import { isCorrect, numberOfAnswer } from "../grading.js"
+import { expectedOfEngine, isCorrect } from "../grading.js"
 
 const BINDING = /^([A-Za-z_][A-Za-z0-9_]*)=(-?[0-9]+(?:\.[0-9]+)?(?:[eE]-?[0-9]+)?)$/
+const LOOKS_LIKE_BINDING = /^[A-Za-z_][A-Za-z0-9_]*=/
 
-/** Splits `EXPR name=value …` at the last closing parenthesis (or the first space for an atom). */
-const splitBindings = (line: string): { text: string; bindings: Array<readonly [string, number]> } | string => {
-  const close = line.lastIndexOf(")")
-  const cut = close >= 0 ? close + 1 : line.indexOf(" ") >= 0 ? line.indexOf(" ") : line.length
-  const text = line.slice(0, cut).trim()
-  const bindings: Array<readonly [string, number]> = []
-  for (const word of line.slice(cut).split(/[\s,]+/).filter((w) => w.length > 0)) {
-    const m = BINDING.exec(word)
-    if (m === null) return `cannot read the binding "${word}" (write name=number, e.g. x=2)`
-    bindings.push([m[1] as string, Number(m[2])])
+interface Split {
+  readonly text: string
+  readonly bindings: Array<readonly [string, number]>
+}
+
+/** `word` as bindings (`x=2` or `x=2,y=3`), or undefined when it is not one. */
+const bindingsOf = (word: string): Array<readonly [string, number]> | undefined => {
+  const out: Array<readonly [string, number]> = []
+  for (const item of word.split(",").filter((w) => w.length > 0)) {
+    const m = BINDING.exec(item)
+    if (m === null) return undefined
+    out.push([m[1] as string, Number(m[2])])
   }
-  return { text, bindings }
+  return out.length > 0 ? out : undefined
+}
+
+/** Splits `EXPR name=value …`: the trailing words that are bindings, and the expression before them. */
+const splitBindings = (line: string): Split | undefined => {
+  const words = line.split(/\s+/).filter((w) => w.length > 0)
+  const bindings: Array<readonly [string, number]> = []
+  let cut = words.length
+  while (cut > 1) {
+    const b = bindingsOf(words[cut - 1] as string)
+    if (b === undefined) break
+    bindings.unshift(...b)
+    cut--
+  }
+  return cut === words.length ? undefined : { text: words.slice(0, cut).join(" "), bindings }
 }
 
 export interface ReplAnswer {
@@ -36,17 +54,25 @@ export interface ReplAnswer {
 
 /** The brain's answer, the Engine's answer and the verdict, or an error line for bad input. */
 export const answerLine = (model: BrainModel, line: string): Either.Either<ReplAnswer, string> => {
-  // The whole line as one expression; else an expression followed by bindings; else
-  // the whole line's parse error, which names the position.
-  const whole = parse(line.trim())
-  let split: { text: string; bindings: Array<readonly [string, number]> } = { text: line.trim(), bindings: [] }
+  // The whole line as one expression (Polish or infix); else an expression followed by
+  // bindings; else the whole line's parse error, which names the position.
+  const trimmed = line.trim()
+  const notation: Notation = /^\s*\(/.test(trimmed) ? "polish" : "infix"
+  const whole = parseExpression(trimmed)
+  let split: Split = { text: trimmed, bindings: [] }
   let expr: Expr
   if (Either.isRight(whole)) expr = whole.right
   else {
-    const candidate = splitBindings(line.trim())
-    const parsed = typeof candidate === "string" ? undefined : parse(candidate.text)
-    if (typeof candidate === "string" || parsed === undefined || Either.isLeft(parsed))
-      return Either.left(typeof candidate === "string" && Either.isRight(parse(line.trim().split(/\s+/)[0] ?? "")) ? candidate : whole.left.message)
+    const candidate = splitBindings(trimmed)
+    if (candidate === undefined) {
+      const last = trimmed.split(/\s+/).pop() ?? ""
+      const before = trimmed.slice(0, trimmed.length - last.length).trim()
+      if (LOOKS_LIKE_BINDING.test(last) && before.length > 0 && Either.isRight(parseExpression(before)))
+        return Either.left(`cannot read the binding "${last}" (write name=number, e.g. x=2)`)
+      return Either.left(whole.left.message)
+    }
+    const parsed = parseExpression(candidate.text)
+    if (Either.isLeft(parsed)) return Either.left(parsed.left.message)
     split = candidate
     expr = parsed.right
   }
@@ -58,13 +84,13 @@ export const answerLine = (model: BrainModel, line: string): Either.Either<ReplA
     if (e instanceof EngineError) return Either.left(`the Engine refuses it: ${e.message}`)
     throw e
   }
-  const value = numberOfAnswer(expected)
   const [answer] = model.predict([{ expr, bindings: split.bindings }])
   const verdict =
     answer === undefined ? "no answer"
-    : isCorrect(answer, value !== undefined ? { result: value, symbolic: null } : { result: null, symbolic: expected }) ? "correct"
+    : isCorrect(answer, expectedOfEngine(expected), expr) ? "correct"
     : "wrong"
-  return Either.right({ brain: answer === undefined ? "—" : print(answer), engine: print(expected), verdict })
+  const show = printIn(notation)
+  return Either.right({ brain: answer === undefined ? "—" : show(answer), engine: show(expected), verdict })
 }
 
 export const formatAnswer = (a: ReplAnswer): string => `brain:  ${a.brain}\nengine: ${a.engine}\n${a.verdict === "correct" ? "✓ correct" : a.verdict === "wrong" ? "✗ wrong" : "· no answer (counts as wrong)"}`

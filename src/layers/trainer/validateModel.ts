@@ -1,12 +1,15 @@
 /**
  * `validate --model`: the model's own answers on a dataset, graded by the Engine
- * (SPEC §6): per level, accuracy, exact-form match, mean GED and count. The answers
- * come from the checkpoint's brain only; the Engine never answers for it.
+ * (../grading.ts, docs/grading.md): per level, accuracy, exact-form match, mean GED and
+ * count; and, on request, the first wrong or unanswered lines with the brain's answer.
+ * The answers come from the checkpoint's brain only; the Engine never answers for it.
  */
 import * as path from "node:path"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Either, Stream } from "effect"
 import type { Example } from "../../domain/Example.js"
+import type { Expr } from "../../domain/Expr.js"
 import { equals } from "../../domain/Expr.js"
+import { parse, print } from "../../domain/Polish.js"
 import type { GedCosts } from "../../domain/ged/index.js"
 import { defaultGedCosts } from "../../domain/ged/index.js"
 import { Brain, type BrainModel } from "../../services/Brain.js"
@@ -38,12 +41,43 @@ const exactForm = (answer: LabelledExample["expected"]["symbolic"] | undefined, 
   return e.expected.symbolic !== null && equals(answer, e.expected.symbolic)
 }
 
+/** A line the brain answered wrong or not at all, as `--show-wrong` prints it. */
+export interface WrongAnswer {
+  readonly id: string
+  readonly level: number
+  /** The input in Polish, with its bindings (`x=2`). */
+  readonly input: string
+  /** The original question, when the line carries one (an imported benchmark). */
+  readonly question: string | undefined
+  /** The brain's answer in Polish, or undefined when it gave none. */
+  readonly answer: string | undefined
+  readonly expected: string
+}
+
+/** The expected answer as text: `expected_polish` when the line has it, else the number or the expression. */
+const expectedText = (e: LabelledExample, line: Example | undefined): string => {
+  const polish = line?.["expected_polish"]
+  if (typeof polish === "string" && Either.isRight(parse(polish))) return polish
+  if (e.expected.result !== null) return String(e.expected.result)
+  return e.expected.symbolic === null ? "—" : print(e.expected.symbolic)
+}
+
+const wrongAnswer = (e: LabelledExample, answer: Expr | undefined, line: Example | undefined): WrongAnswer => ({
+  id: e.id,
+  level: e.level,
+  input: [print(e.input.expr), ...e.input.bindings.map(([n, v]) => `${n}=${v}`)].join(" "),
+  question: typeof line?.["question"] === "string" ? (line["question"] as string) : undefined,
+  answer: answer === undefined ? undefined : print(answer),
+  expected: expectedText(e, line)
+})
+
 export const scoreLevel = (
   model: BrainModel,
   level: number,
   examples: ReadonlyArray<LabelledExample>,
   costs: GedCosts,
-  group?: string
+  group?: string,
+  wrong?: { readonly keep: number; readonly into: Array<WrongAnswer>; readonly lines?: ReadonlyArray<Example> }
 ): LevelScore => {
   const answers = model.predict(examples.map((e) => e.input))
   let correct = 0
@@ -52,7 +86,8 @@ export const scoreLevel = (
   examples.forEach((e, i) => {
     const a = answers[i]
     if (a === undefined) unanswered++
-    if (isCorrect(a, e.expected)) correct++
+    if (isCorrect(a, e.expected, e.input.expr)) correct++
+    else if (wrong !== undefined && wrong.into.length < wrong.keep) wrong.into.push(wrongAnswer(e, a, wrong.lines?.[i]))
     if (exactForm(a, e)) exact++
   })
   const n = Math.max(1, examples.length)
@@ -71,8 +106,22 @@ export const loadModel = (file: string) =>
     return model
   })
 
+export interface ModelReport {
+  readonly scores: ReadonlyArray<LevelScore>
+  /** The first `showWrong` lines answered wrong or not at all, in level order. */
+  readonly wrong: ReadonlyArray<WrongAnswer>
+}
+
 export const validateModel = (modelFile: string, data: string, costs: GedCosts = defaultGedCosts) =>
+  Effect.map(validateModelReport(modelFile, data, { costs }), (r) => r.scores)
+
+export const validateModelReport = (
+  modelFile: string,
+  data: string,
+  options: { readonly costs?: GedCosts; readonly showWrong?: number } = {}
+) =>
   Effect.gen(function* () {
+    const costs = options.costs ?? defaultGedCosts
     const storage = yield* Storage
     const model = yield* loadModel(modelFile)
     // A split directory (data/generated/test/) is read as that split of its parent.
@@ -83,22 +132,43 @@ export const validateModel = (modelFile: string, data: string, costs: GedCosts =
         : storage.readDataset(data)
     ).pipe(Stream.runCollect)
     // Rows per level; lines from files not named level_N.jsonl (a directory of groups) by file and level.
-    const rows = new Map<string, { level: number; group: string | undefined; examples: Array<LabelledExample> }>()
+    const keep = options.showWrong ?? 0
+    const rows = new Map<string, { level: number; group: string | undefined; examples: Array<LabelledExample>; lines: Array<Example> }>()
     for (const l of Chunk.toReadonlyArray(lines)) {
       const e = labelled(l.example as Example)
       const name = path.basename(l.path)
       const group = LEVEL_FILE.test(name) ? undefined : name.replace(/\.jsonl$/, "")
       const key = `${group ?? ""}\t${e.level}`
-      const row = rows.get(key) ?? { level: e.level, group, examples: [] }
+      const row = rows.get(key) ?? { level: e.level, group, examples: [], lines: [] }
       row.examples.push(e)
+      if (keep > 0) row.lines.push(l.example as Example)
       rows.set(key, row)
     }
-    return [...rows.values()]
+    const wrong: Array<WrongAnswer> = []
+    const scores = [...rows.values()]
       .sort((a, b) => (a.group ?? "").localeCompare(b.group ?? "") || a.level - b.level)
-      .map((r) => scoreLevel(model, r.level, r.examples, costs, r.group))
+      .map((r) => scoreLevel(model, r.level, r.examples, costs, r.group, { keep, into: wrong, lines: r.lines }))
+    return { scores, wrong } satisfies ModelReport
   })
 
 const LEVEL_FILE = /^level_\d+\.jsonl$/
+
+/** `--show-wrong`: one block per line, after the table. */
+export const formatWrong = (wrong: ReadonlyArray<WrongAnswer>, asked: number): string => {
+  if (wrong.length === 0) return "no wrong or unanswered lines"
+  const head = `first ${wrong.length} wrong or unanswered line${wrong.length === 1 ? "" : "s"}${wrong.length < asked ? " (all of them)" : ""}:`
+  return [
+    head,
+    ...wrong.map((w) =>
+      [
+        `${w.id} (level ${w.level})`,
+        ...(w.question === undefined ? [] : [`  question: ${w.question}`]),
+        `  input:    ${w.input}`,
+        `  brain:    ${w.answer ?? "— (no answer)"}`,
+        `  expected: ${w.expected}`
+      ].join("\n"))
+  ].join("\n")
+}
 
 export const formatScores = (scores: ReadonlyArray<LevelScore>): string => {
   const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(9)

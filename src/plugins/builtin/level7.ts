@@ -4,7 +4,8 @@
  * [1, 9]), x on one side or on both, one solution → the solution (a number).
  *
  * The whole equation is the input. Extra fields, for a learner's auxiliary targets:
- * `lhs_affine` and `rhs_affine`, each side written as α·x + β → `[α, β]`. When x is
+ * `lhs_affine` and `rhs_affine`, each side written as α·x + β → `[α, β]`; they are an
+ * extension: a line without them is verified by solving. When x is
  * on one side only, the other side is usually chosen so that the solution is an
  * integer in [−10, 10]; otherwise the solution is a rational.
  */
@@ -150,25 +151,34 @@ export const level7: CurriculumLevel = {
     }
   },
   verify: (p, answer, engine) => {
-    // Unique: lhs − rhs is affine in x with a nonzero slope (checked with exact evaluation);
-    // and the auxiliary targets are what the Engine computes for each side.
-    const eq = (p.input as Extract<Expr, { _tag: "Fn" }>).args[0] as Extract<Expr, { _tag: "Fn" }>
-    const at = (e: Expr, x: number) => engine.evalFloat(e, { x })
+    // Unique: each side is linear in the variable and the slopes differ (checked with
+    // float evaluation at 0, 1, 3). Our own lines carry each side as α·x + β
+    // (`lhs_affine`, `rhs_affine`), and then those must be what the Engine computes; a
+    // line from another tool may have neither, and is verified by solving alone (the
+    // default verification has already substituted its answer).
+    const input = p.input as Extract<Expr, { _tag: "Fn" }>
+    const eq = input.args[0] as Extract<Expr, { _tag: "Fn" }>
+    const variable = input.args[1]?._tag === "Symbol" ? input.args[1].name : "x"
+    const at = (e: Expr, x: number) => engine.evalFloat(e, { [variable]: x })
     const sides = [eq.args[0] as Expr, eq.args[1] as Expr]
-    const fields = [p.extra?.lhs_affine, p.extra?.rhs_affine] as Array<[number, number] | undefined>
+    const given = [p.extra?.lhs_affine, p.extra?.rhs_affine]
+    if ((given[0] === undefined) !== (given[1] === undefined))
+      return given[0] === undefined ? "lhs_affine is missing (rhs_affine is given)" : "rhs_affine is missing (lhs_affine is given)"
+    const slopes: Array<number> = []
     for (let i = 0; i < 2; i++) {
       const s = sides[i] as Expr
-      const [al, be] = fields[i] ?? [NaN, NaN]
       const y0 = at(s, 0)
       const y1 = at(s, 1)
       const y3 = at(s, 3)
       const tol = 1e-9 * Math.max(1, Math.abs(y0), Math.abs(y1), Math.abs(y3))
-      if (Math.abs(y3 - 3 * y1 + 2 * y0) > tol) return `side ${i + 1} is not linear in x`
-      if (Math.abs(y1 - y0 - al) > tol || Math.abs(y0 - be) > tol) return `side ${i + 1} is not ${al}·x + ${be}`
+      if (!(Math.abs(y3 - 3 * y1 + 2 * y0) <= tol)) return `side ${i + 1} is not linear in ${variable}`
+      slopes.push(y1 - y0)
+      const field = given[i]
+      if (field === undefined) continue
+      const [al, be] = Array.isArray(field) && field.length === 2 ? (field as [number, number]) : [NaN, NaN]
+      if (!(Math.abs(y1 - y0 - al) <= tol && Math.abs(y0 - be) <= tol)) return `side ${i + 1} is not ${al}·${variable} + ${be}`
     }
-    const [la] = fields[0] ?? [NaN]
-    const [ra] = fields[1] ?? [NaN]
-    if (!(Math.abs(la - ra) > 1e-12)) return "the equation has no unique solution"
+    if (!(Math.abs((slopes[0] as number) - (slopes[1] as number)) > 1e-12)) return "the equation has no unique solution"
     return answer.result === null ? "expected_result is missing" : undefined
   },
   conforms: (p: Problem): Verdict => {
