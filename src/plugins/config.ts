@@ -7,7 +7,7 @@ import { Effect } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { parse as parseToml } from "smol-toml"
-import { PluginError } from "./registry.js"
+import { PluginError } from "../services/Curriculum.js"
 
 export interface PluginSpecs {
   /** Module paths/URLs as written in the file. */

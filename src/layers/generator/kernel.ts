@@ -8,7 +8,7 @@ import { antiderivative, definiteIntegral } from "../engine/integrate.js"
 import { adaptiveQuadrature } from "../engine/quadrature.js"
 import { simplify } from "../engine/simplify.js"
 import { solve } from "../engine/solve.js"
-import type { EngineKernel } from "../../plugins/Level.js"
+import type { EngineKernel } from "../../services/CurriculumLevel.js"
 
 export const engineKernel: EngineKernel = {
   evaluate: (expr, bindings) => evaluate(expr, bindings),

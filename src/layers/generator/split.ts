@@ -10,9 +10,10 @@
  * - shard i of N owns the buckets b with b mod N = i: shards are disjoint and their
  *   union is the single run, since a bucket's content does not depend on the others.
  */
+import type { Shard, Split } from "../../services/Generator.js"
+
 export const BUCKETS = 100
 
-export type Split = "train" | "val" | "test"
 export const splits: ReadonlyArray<Split> = ["train", "val", "test"]
 
 /** FNV-1a over UTF-16 code units, then murmur3's fmix32 finaliser. */
@@ -54,12 +55,6 @@ export const bucketQuotas = (n: number): Int32Array => {
   fill(80, 10, sizes.val)
   fill(90, 10, sizes.test)
   return q
-}
-
-export interface Shard {
-  /** 0-based. */
-  readonly index: number
-  readonly count: number
 }
 
 export const wholeRun: Shard = { index: 0, count: 1 }

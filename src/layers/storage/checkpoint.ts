@@ -25,9 +25,9 @@
  * header is read with JSON.parse only: nothing in a file is ever evaluated or imported.
  */
 import { Data, Either, ParseResult, Schema } from "effect"
-import type { BrainModel, BrainState } from "../../services/Brain.js"
-import type { OptimizerInstance, OptimizerState } from "../../services/Optimizer.js"
-import type { Shape } from "../../tensor/Tensor.js"
+import type { BrainModel } from "../../services/Brain.js"
+import type { OptimizerInstance } from "../../services/Optimizer.js"
+import type { Checkpoint, CheckpointErrorReason, ExpectedModel } from "../../services/Storage.js"
 import { crc32 } from "./crc32.js"
 
 export const MAGIC = "GRPHCKPT"
@@ -35,47 +35,6 @@ export const FORMAT_VERSION = 1
 /** Magic, version and header length. */
 export const PREFIX_BYTES = 16
 export const CHECKSUM_BYTES = 4
-
-/** Everything a checkpoint holds. Parameters are in the model's order (`Module.stateDict()`). */
-export interface Checkpoint {
-  readonly model: {
-    readonly kind: string
-    /** The architecture's shape (`BrainModel.shape`). */
-    readonly shape: Readonly<Record<string, number>>
-    /** Non-parameter state (`BrainModel.state()`), stored as float64 vectors. */
-    readonly state: BrainState
-  }
-  /** name → values (`Module.stateDict()`). */
-  readonly parameters: Readonly<Record<string, Float64Array>>
-  /** name → [rows, cols] (`Module.parameterShapes()`); the same names as `parameters`. */
-  readonly parameterShapes: Readonly<Record<string, Shape>>
-  /** `OptimizerInstance.state()`, or null for a model saved without one (e.g. final.bin). */
-  readonly optimizer: OptimizerState | null
-  /** Curriculum level and epoch (non-negative integers). */
-  readonly level: number
-  readonly epoch: number
-  /** The resolved training configuration, as JSON (opaque here). */
-  readonly config: unknown
-  /** RNG state(s), as JSON (opaque here), e.g. `{ shuffle: RngState }`. */
-  readonly rng: unknown
-  /** Metrics so far, as JSON (opaque here). */
-  readonly metrics: Readonly<Record<string, unknown>>
-}
-
-/** What the model about to load a checkpoint looks like; see `expectedOf`. */
-export interface ExpectedModel {
-  readonly kind: string
-  readonly shape: Readonly<Record<string, number>>
-  readonly parameterShapes: Readonly<Record<string, Shape>>
-}
-
-export type CheckpointErrorReason =
-  | "Magic" // not a checkpoint
-  | "Version" // a format version this build does not read
-  | "Truncated" // shorter than its header describes
-  | "Checksum" // the bytes are not the bytes that were written
-  | "Header" // the (intact) header does not describe a valid checkpoint
-  | "Shape" // a valid checkpoint of another model: kind, shape or a parameter differs
 
 /** Why bytes are not a loadable checkpoint; `message` is one line without the path. */
 export class CheckpointError extends Data.TaggedError("CheckpointError")<{

@@ -9,7 +9,7 @@
 import type { Expr, UnaryFunction } from "../../domain/Expr.js"
 import { contains, fn, int, op, sym } from "../../domain/Expr.js"
 import type { Rng } from "../../domain/Random.js"
-import type { CurriculumLevel, Problem, Verdict } from "../Level.js"
+import type { CurriculumLevel, Problem, Verdict } from "../../services/CurriculumLevel.js"
 import type { BinaryOp } from "./trees.js"
 import { checkPoints } from "../answer.js"
 import { checkShape, exponentRule, floatValue, leafRule, noBindings, weighted } from "./trees.js"

@@ -9,7 +9,7 @@
 import type { Expr, Operator, UnaryFunction } from "../../domain/Expr.js"
 import { depth, fn, freeSymbols, int, op, sym } from "../../domain/Expr.js"
 import type { Rng } from "../../domain/Random.js"
-import type { Problem, Verdict } from "../Level.js"
+import type { Problem, Verdict } from "../../services/CurriculumLevel.js"
 
 export interface Valued {
   readonly e: Expr
