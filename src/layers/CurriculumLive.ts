@@ -8,7 +8,7 @@
  *   (no file, no plugins, when `optional`).
  */
 import { Effect, Either, Layer } from "effect"
-import { pluginsFromConfig } from "../plugins/config.js"
+import { pluginsFromConfig } from "./config/load.js"
 import { loadPluginModule } from "../plugins/load.js"
 import type { Registry } from "../plugins/registry.js"
 import { builtinRegistry, register } from "../plugins/registry.js"

@@ -5,4 +5,3 @@ export { builtinLevels, level1, level2, level3, level4, level5, level6, level7 }
 export { builtinRegistry, emptyRegistry, levelProblem, register, type Registry } from "./registry.js"
 export { PluginError } from "../services/Curriculum.js"
 export { levelsOfModule, loadPluginModule, moduleUrl } from "./load.js"
-export { pluginsFromConfig, type PluginSpecs } from "./config.js"
