@@ -5,6 +5,7 @@
  * No answer is never correct.
  */
 import type { Expr } from "../domain/Expr.js"
+import { numberValue } from "../domain/Expr.js"
 import { equivalent } from "./engine/equivalent.js"
 
 export interface Expected {
@@ -12,11 +13,8 @@ export interface Expected {
   readonly symbolic: Expr | null
 }
 
-export const numberOfAnswer = (e: Expr): number | undefined =>
-  e._tag === "Integer" ? Number(e.value)
-  : e._tag === "Rational" ? Number(e.num) / Number(e.den)
-  : e._tag === "Float" ? e.value
-  : undefined
+/** An answer's number (`numberValue`): undefined when the answer is not a number node. */
+export const numberOfAnswer: (e: Expr) => number | undefined = numberValue
 
 export const isCorrectNumber = (prediction: number, expected: number): boolean =>
   Number.isFinite(prediction) && Math.abs(prediction - expected) <= 1e-3 * Math.max(1, Math.abs(expected))

@@ -20,7 +20,7 @@
  * EngineError "CannotIntegrate".
  */
 import type { Expr, FunctionName } from "../../domain/Expr.js"
-import { add, contains, equals, fn, int, substitute, sym } from "../../domain/Expr.js"
+import { add, contains, equals, fn, int, ONE, substitute, sym, ZERO } from "../../domain/Expr.js"
 import { derive } from "./derive.js"
 import { evaluateNum } from "./evaluate.js"
 import {
@@ -32,9 +32,7 @@ import {
   cSub,
   isZeroExpr,
   linear,
-  looksLikeAntiderivative,
-  ONE,
-  ZERO
+  looksLikeAntiderivative
 } from "./integrate-build.js"
 import type { Num } from "./numeric.js"
 import * as N from "./numeric.js"

@@ -26,9 +26,10 @@
  */
 import type { Expr } from "../../domain/Expr.js"
 import { contains, equals, freeSymbols, sub, substitute } from "../../domain/Expr.js"
+import { evalFloat } from "../../domain/FloatEval.js"
 import { print } from "../../domain/Polish.js"
 import { type DefiniteIntegral, EngineError } from "../../services/Engine.js"
-import { evalFloat, evaluateNum } from "./evaluate.js"
+import { evaluateNum } from "./evaluate.js"
 import { cNeg, linear, numOf } from "./integrate-build.js"
 import { integrateExpr, NoRule } from "./integrate-rules.js"
 import * as N from "./numeric.js"

@@ -14,13 +14,12 @@
  * Non-exact numeric values are never folded: (^ 2 1/2) stays, (^ 4 1/2) becomes 2.
  */
 import type { Expr } from "../../domain/Expr.js"
+import { ONE, ZERO } from "../../domain/Expr.js"
 import { print, printAtom } from "../../domain/Polish.js"
 import { EngineError } from "../../services/Engine.js"
 import type { Num } from "./numeric.js"
 import * as N from "./numeric.js"
 
-const ONE: Expr = { _tag: "Integer", value: 1n }
-const ZERO: Expr = { _tag: "Integer", value: 0n }
 const MINUS_ONE: Expr = { _tag: "Integer", value: -1n }
 const HALF: Expr = { _tag: "Rational", num: 1n, den: 2n }
 
