@@ -19,6 +19,10 @@ import { Either, ParseResult, Schema } from "effect"
 import type { ExprJson } from "./ExprJson.js"
 import { ExprJsonSchema } from "./ExprJson.js"
 
+/** The three parts of a dataset, disjoint by input: `<dir>/<split>/level_N.jsonl`. */
+export type Split = "train" | "val" | "test"
+export const splits: ReadonlyArray<Split> = ["train", "val", "test"]
+
 /** A binding `[name, value]`; generated data binds integers, foreign data may bind any finite number. */
 export const Binding = Schema.Tuple(
   Schema.String.pipe(Schema.pattern(/^[A-Za-z_][A-Za-z0-9_]*$/)),

@@ -12,11 +12,12 @@
  */
 import type { Stream } from "effect"
 import { Context, Data, type Effect } from "effect"
+import type { Split } from "../domain/Example.js"
 
 export const DEFAULT_SEED = 42
 
-/** The three splits of a dataset (which one an input falls in: layers/generator/split.ts). */
-export type Split = "train" | "val" | "test"
+/** Which split an input falls in: layers/generator/split.ts. */
+export type { Split } from "../domain/Example.js"
 
 /** Shard i of N of a generation run: it owns the split buckets b with b mod N = i. */
 export interface Shard {

@@ -12,7 +12,7 @@
  * consumer pulls them, so memory stays bounded whatever the file's size.
  */
 import { Context, Data, type Effect, type Stream } from "effect"
-import type { Example } from "../domain/Example.js"
+import type { Example, Split } from "../domain/Example.js"
 import type { Shape } from "../tensor/Tensor.js"
 import type { BrainState } from "./Brain.js"
 import type { OptimizerState } from "./Optimizer.js"
@@ -77,8 +77,7 @@ export class StorageError extends Data.TaggedError("StorageError")<{
   readonly cause?: unknown
 }> {}
 
-export type Split = "train" | "val" | "test"
-export const splits: ReadonlyArray<Split> = ["train", "val", "test"]
+export { type Split, splits } from "../domain/Example.js"
 
 /** A dataset file found by `listDatasets`: `<dir>/<split>/level_<level>.jsonl`. */
 export interface DatasetFile {

@@ -14,8 +14,6 @@ import type { Shard, Split } from "../../services/Generator.js"
 
 export const BUCKETS = 100
 
-export const splits: ReadonlyArray<Split> = ["train", "val", "test"]
-
 /** FNV-1a over UTF-16 code units, then murmur3's fmix32 finaliser. */
 export const hashPolish = (s: string): number => {
   let h = 0x811c9dc5
