@@ -4,12 +4,12 @@
  * linear form a·v + b of an expression, and a numerical antiderivative check used to
  * accept the results of heuristic rules (substitution).
  */
-import type { Expr } from "../../domain/Expr.js"
-import { add, contains, div, freeSymbols, mul, neg, ONE, pow, ZERO } from "../../domain/Expr.js"
-import { evalFloat } from "../../domain/FloatEval.js"
-import type { Num } from "./numeric.js"
-import * as N from "./numeric.js"
-import { simplify } from "./simplify.js"
+import type { Expr } from "../../../domain/Expr.js"
+import { add, contains, div, freeSymbols, mul, neg, ONE, pow, ZERO } from "../../../domain/Expr.js"
+import { evalFloat } from "../../../domain/FloatEval.js"
+import type { Num } from "../numeric.js"
+import * as N from "../numeric.js"
+import { simplify } from "../simplify.js"
 
 export const numOf = (e: Expr): Num | undefined => N.fromExpr(e)
 export const isZeroExpr = (e: Expr): boolean => {
