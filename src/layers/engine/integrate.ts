@@ -1,7 +1,7 @@
 /**
  * Integration (SPEC §1, level 6): the symbolic antiderivative and the definite integral.
  *
- * `antiderivative(f, v)` applies the rules of integrate-rules.ts (to f as written, then
+ * `antiderivative(f, v)` applies the rules of integrate/rules.ts (to f as written, then
  * to simplify(f) when that fails) and simplifies the result. The constant of
  * integration is 0 in the rules' natural form: ∫(x+1)³ = (x+1)⁴/4, not its expansion.
  * ∫ 1/x = ln|x| — `(ln (abs x))` — so that the antiderivative is right on both sides of
