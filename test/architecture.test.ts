@@ -2,7 +2,8 @@
  * The layout's import rules (docs/architecture.md): a port never imports an adapter.
  * `src/services/` may import `src/domain/`, `src/tensor/` and other services, never
  * `src/layers/`, `src/plugins/` or `src/cli/`; `src/domain/` imports only itself and
- * `src/tensor/` only itself and the domain (and both, packages).
+ * `src/tensor/` only itself and the domain; a plugin (a curriculum level) imports the
+ * domain and the services only; no layer imports a command (and all, packages).
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as fs from "node:fs"
@@ -48,5 +49,13 @@ describe("architecture", () => {
 
   it("tensor imports only tensor and the domain", () => {
     assert.deepStrictEqual(violations("tensor", ["tensor", "domain"]), [])
+  })
+
+  it("plugins import only plugins, services and the domain", () => {
+    assert.deepStrictEqual(violations("plugins", ["plugins", "services", "domain"]), [])
+  })
+
+  it("layers import no command", () => {
+    assert.deepStrictEqual(violations("layers", ["layers", "services", "domain", "tensor", "plugins"]), [])
   })
 })
