@@ -13,7 +13,6 @@ export class PluginError extends Data.TaggedError("PluginError")<{
   readonly cause?: unknown
 }> {}
 
-
 export interface CurriculumApi {
   /** Every level, sorted by number. */
   readonly levels: ReadonlyArray<CurriculumLevel>

@@ -58,7 +58,6 @@ export type CheckpointErrorReason =
   | "Header" // the (intact) header does not describe a valid checkpoint
   | "Shape" // a valid checkpoint of another model: kind, shape or a parameter differs
 
-
 export type StorageErrorReason =
   | "NotFound" // no such file or directory (or no dataset file that fits the options)
   | "Io" // the operating system refused (permissions, disk full, a directory where a file was expected, …)

@@ -58,7 +58,6 @@ export const integrateExpr = (expr: Expr, v: string): Expr => {
     }
   }
 
-
   const run: Integration = { v, V, expr, integ, integrateExpr, rationalFailure: undefined }
 
   // ---- dispatch ----------------------------------------------------------------
