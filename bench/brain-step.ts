@@ -36,7 +36,7 @@ import { numberOfAnswer } from "../src/layers/grading.js"
 import * as Adam from "../src/layers/optimizers/Adam.js"
 import { level2 } from "../src/plugins/builtin/level2.js"
 import { level3 } from "../src/plugins/builtin/level3.js"
-import type { CurriculumLevel } from "../src/plugins/Level.js"
+import type { CurriculumLevel } from "../src/services/CurriculumLevel.js"
 
 const WARMUP = 20
 const RUNS = 21

@@ -18,7 +18,7 @@
 import { pathToFileURL } from "node:url"
 import type { Expr } from "../src/domain/Expr.js"
 import { fn, int, op, sym } from "../src/domain/Expr.js"
-import type { CurriculumLevel, Problem } from "../src/plugins/Level.js"
+import type { CurriculumLevel, Problem } from "../src/services/CurriculumLevel.js"
 
 // Only light imports at the top: worker threads import this module for the level alone.
 // The research script below loads the Effect stack when it runs.

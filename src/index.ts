@@ -25,6 +25,7 @@ export { isCorrect, isCorrectNumber, valueOfAnswer, type Expected } from "./laye
 // The curriculum and data generation.
 export * from "./plugins/index.js"
 export { Curriculum, type CurriculumApi } from "./services/Curriculum.js"
+export { pluginsFromConfig, type PluginSpecs } from "./layers/config/load.js"
 export { CurriculumLive, layerFromConfig as curriculumFromConfig, layerWith as curriculumWith } from "./layers/CurriculumLive.js"
 export { Generator, GeneratorError } from "./services/Generator.js"
 export { GeneratorLive, layer as generatorLayer } from "./layers/generator/GeneratorLive.js"

@@ -16,7 +16,7 @@ import { lineOf, solveAndVerify } from "../../src/layers/generator/chunk.js"
 import { engineKernel } from "../../src/layers/generator/kernel.js"
 import { builtinRegistry } from "../../src/plugins/registry.js"
 import { affine, fracNumber } from "../../src/plugins/builtin/level7.js"
-import type { Problem } from "../../src/plugins/Level.js"
+import type { Problem } from "../../src/services/CurriculumLevel.js"
 
 interface Case {
   readonly level: number

@@ -12,7 +12,7 @@
  */
 import { Effect } from "effect"
 import type { Expr } from "../domain/Expr.js"
-import { freeSymbols, isNumber } from "../domain/Expr.js"
+import { freeSymbols, isNumber, numberValue, rationalToNumber } from "../domain/Expr.js"
 import { formatFloat, print } from "../domain/Polish.js"
 import type { DefiniteIntegral, SolveResult } from "../services/Engine.js"
 import { Engine } from "../services/Engine.js"
@@ -46,7 +46,7 @@ const decimalToFraction = (s: string): readonly [bigint, bigint] => {
 /** `1/3 ≈ 0.3333333333`, `1/8 = 0.125`; just `n/d` when it is too large for a double. */
 export const formatRational = (num: bigint, den: bigint): string => {
   const text = `${num}/${den}`
-  const x = Number(num) / Number(den)
+  const x = rationalToNumber(num, den)
   if (!Number.isFinite(x)) return text
   const dec = approximate(x)
   const [p, q] = decimalToFraction(dec)
@@ -82,7 +82,7 @@ export const formatValue = (e: Expr, show?: (e: Expr) => string): Effect.Effect<
     const value = yield* Effect.option(engine.evaluate(e))
     if (value._tag === "None" || !isNumber(value.value)) return form
     const v = value.value
-    const x = v._tag === "Float" ? v.value : v._tag === "Integer" ? Number(v.value) : v._tag === "Rational" ? Number(v.num) / Number(v.den) : NaN
+    const x = numberValue(v) ?? NaN
     return Number.isFinite(x) ? `${form} ≈ ${approximate(x)}` : form
   })
 

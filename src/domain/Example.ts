@@ -29,6 +29,10 @@ const FiniteNumber = Schema.Union(
   Schema.transform(Schema.BigIntFromSelf, Schema.Number.pipe(Schema.finite()), { strict: true, decode: (b) => Number(b), encode: (n) => BigInt(n) })
 )
 
+/** The three parts of a dataset, disjoint by input: `<dir>/<split>/level_N.jsonl`. */
+export type Split = "train" | "val" | "test"
+export const splits: ReadonlyArray<Split> = ["train", "val", "test"]
+
 /** A binding `[name, value]`; generated data binds integers, foreign data may bind any finite number. */
 export const Binding = Schema.Tuple(
   Schema.String.pipe(Schema.pattern(/^[A-Za-z_][A-Za-z0-9_]*$/)),

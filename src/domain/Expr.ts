@@ -73,6 +73,10 @@ export const sharedSymbol = (name: string): Expr => {
   if (sharedSymbols.size < SHARED_SYMBOL_LIMIT) sharedSymbols.set(name, e)
   return e
 }
+/** The integers 0 and 1, one object each (not `sharedInteger`'s: code may test `e === ONE`). */
+export const ZERO: Expr = { _tag: "Integer", value: 0n }
+export const ONE: Expr = { _tag: "Integer", value: 1n }
+
 export const float = (value: number): Expr => ({ _tag: "Float", value })
 export const sym = (name: string): Expr => ({ _tag: "Symbol", name })
 
@@ -106,6 +110,16 @@ export const eq = (a: Expr, b: Expr): Expr => fn("=", a, b)
 
 export const isNumber = (e: Expr): boolean =>
   e._tag === "Integer" || e._tag === "Float" || e._tag === "Rational"
+
+/** A rational num/den as a double: each part rounded to a double, then divided. */
+export const rationalToNumber = (num: bigint, den: bigint): number => Number(num) / Number(den)
+
+/** The value of a number node (Integer, Rational, Float) as a double; undefined for any other node. */
+export const numberValue = (e: Expr): number | undefined =>
+  e._tag === "Integer" ? Number(e.value)
+  : e._tag === "Rational" ? rationalToNumber(e.num, e.den)
+  : e._tag === "Float" ? e.value
+  : undefined
 
 export const children = (e: Expr): ReadonlyArray<Expr> =>
   e._tag === "Op" || e._tag === "Fn" ? e.args : []

@@ -5,6 +5,7 @@
  * smaller than its children's. Expr → Graph → Expr is lossless.
  */
 import type { Expr, FunctionName, Operator } from "./Expr.js"
+import { rationalToNumber } from "./Expr.js"
 
 export type NodeLabel =
   | { readonly kind: "Integer"; readonly value: bigint }
@@ -124,7 +125,7 @@ export const fromGraph = (g: Graph): Expr => {
 export const labelNumber = (l: NodeLabel): number | undefined =>
   l.kind === "Integer" ? Number(l.value)
   : l.kind === "Float" ? l.value
-  : l.kind === "Rational" ? Number(l.num) / Number(l.den)
+  : l.kind === "Rational" ? rationalToNumber(l.num, l.den)
   : undefined
 
 /** Whether two node labels are the same; numbers within 1e-3·max(1,|a|,|b|) (SPEC §6, made symmetric). */

@@ -8,13 +8,13 @@
  *   (no file, no plugins, when `optional`).
  */
 import { Effect, Either, Layer } from "effect"
-import { pluginsFromConfig } from "../plugins/config.js"
-import type { CurriculumLevel } from "../plugins/Level.js"
+import { pluginsFromConfig } from "./config/load.js"
 import { loadPluginModule } from "../plugins/load.js"
 import type { Registry } from "../plugins/registry.js"
-import { builtinRegistry, PluginError, register } from "../plugins/registry.js"
+import { builtinRegistry, register } from "../plugins/registry.js"
 import type { CurriculumApi } from "../services/Curriculum.js"
-import { Curriculum } from "../services/Curriculum.js"
+import { Curriculum, PluginError } from "../services/Curriculum.js"
+import type { CurriculumLevel } from "../services/CurriculumLevel.js"
 
 export const fromRegistry = (registry: Registry): CurriculumApi =>
   Curriculum.of({

@@ -11,20 +11,17 @@
  * - no answer is never right.
  */
 import type { Expr } from "../domain/Expr.js"
-import { equals, freeSymbols, isNumber } from "../domain/Expr.js"
+import { equals, freeSymbols, isNumber, numberValue } from "../domain/Expr.js"
 import { equivalent } from "./engine/equivalent.js"
-import { evalFloat } from "./engine/evaluate.js"
+import { evalFloat } from "../domain/FloatEval.js"
 
 export interface Expected {
   readonly result: number | null
   readonly symbolic: Expr | null
 }
 
-export const numberOfAnswer = (e: Expr): number | undefined =>
-  e._tag === "Integer" ? Number(e.value)
-  : e._tag === "Rational" ? Number(e.num) / Number(e.den)
-  : e._tag === "Float" ? e.value
-  : undefined
+/** An answer's number (`numberValue`): undefined when the answer is not a number node. */
+export const numberOfAnswer: (e: Expr) => number | undefined = numberValue
 
 export const isCorrectNumber = (prediction: number, expected: number): boolean =>
   Number.isFinite(prediction) && Math.abs(prediction - expected) <= 1e-3 * Math.max(1, Math.abs(expected))

@@ -21,7 +21,7 @@ import type { Expr } from "../domain/Expr.js"
 import { float, freeSymbols, op, substitute } from "../domain/Expr.js"
 import { Either } from "effect"
 import { parse, print } from "../domain/Polish.js"
-import type { Answer, EngineKernel, Problem, Verdict } from "./Level.js"
+import type { Answer, EngineKernel, Problem, Verdict } from "../services/CurriculumLevel.js"
 
 /** Thrown by an answer step for a problem the Engine cannot answer as the level needs (e.g. two solutions). */
 export class AnswerError extends Error {

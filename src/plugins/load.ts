@@ -11,9 +11,9 @@
 import { Effect } from "effect"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import type { CurriculumLevel } from "./Level.js"
-import { isCurriculumLevel } from "./Level.js"
-import { PluginError } from "./registry.js"
+import type { CurriculumLevel } from "../services/CurriculumLevel.js"
+import { isCurriculumLevel } from "../services/CurriculumLevel.js"
+import { PluginError } from "../services/Curriculum.js"
 
 /** The levels a module's namespace exports (default first, then named), each once. */
 export const levelsOfModule = (ns: Record<string, unknown>): Array<CurriculumLevel> => {

@@ -7,15 +7,10 @@
  * a positive sample count, an output kind, a `generate` function) and that its number
  * is not taken.
  */
-import { Data, Either } from "effect"
+import { Either } from "effect"
 import { builtinLevels } from "./builtin/index.js"
-import type { CurriculumLevel } from "./Level.js"
-
-export class PluginError extends Data.TaggedError("PluginError")<{
-  readonly reason: "Invalid" | "Duplicate" | "Load" | "Config" | "Unknown"
-  readonly message: string
-  readonly cause?: unknown
-}> {}
+import { PluginError } from "../services/Curriculum.js"
+import type { CurriculumLevel } from "../services/CurriculumLevel.js"
 
 export interface Registry {
   /** Sorted by level number. */

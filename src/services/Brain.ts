@@ -6,10 +6,26 @@
  */
 import { Context, Data, type Effect } from "effect"
 import type { Expr } from "../domain/Expr.js"
-import type { BrainInput, SubtreeAffine, SubtreeValues } from "../layers/brain/featurize.js"
 import type { Module, Tensor } from "../tensor/index.js"
 
-export type { BrainInput } from "../layers/brain/featurize.js"
+export interface BrainInput {
+  readonly expr: Expr
+  readonly bindings: ReadonlyArray<readonly [string, number]>
+}
+
+/**
+ * Per-node training targets of one input: the value of each operator subtree, keyed by
+ * its printed Polish (see layers/brain/targets.ts). Computed by the Engine when data is prepared,
+ * never by the brain's forward pass; used for the warm-up (teacher forcing).
+ */
+export type SubtreeValues = ReadonlyMap<string, number>
+
+/**
+ * Per-node affine targets of one input: subtrees (keyed by printed Polish) that are
+ * α·v + β in the input's unbound symbol v, as [α, β] (e.g. the two sides of an
+ * equation, stored by the generator). For the auxiliary loss on the nodes' tangents.
+ */
+export type SubtreeAffine = ReadonlyMap<string, readonly [number, number]>
 
 export type BrainTarget =
   | { readonly _tag: "Number"; readonly value: number }

@@ -3,9 +3,15 @@
  * from `CurriculumLive`; extra levels are a layer swap (`Curriculum` layers in
  * src/layers/CurriculumLive.ts: `layerWith(...levels)`, `layerFromConfig(file)`).
  */
-import { Context, type Effect } from "effect"
-import type { CurriculumLevel } from "../plugins/Level.js"
-import type { PluginError } from "../plugins/registry.js"
+import { Context, Data, type Effect } from "effect"
+import type { CurriculumLevel } from "./CurriculumLevel.js"
+
+/** Why a level cannot join a curriculum, or a plugin cannot be loaded or found. */
+export class PluginError extends Data.TaggedError("PluginError")<{
+  readonly reason: "Invalid" | "Duplicate" | "Load" | "Config" | "Unknown"
+  readonly message: string
+  readonly cause?: unknown
+}> {}
 
 export interface CurriculumApi {
   /** Every level, sorted by number. */

@@ -12,10 +12,22 @@
  */
 import type { Stream } from "effect"
 import { Context, Data, type Effect } from "effect"
-import type { IssueKind } from "../layers/generator/protocol.js"
-import type { Shard, Split } from "../layers/generator/split.js"
+import type { Split } from "../domain/Example.js"
 
 export const DEFAULT_SEED = 42
+
+/** Which split an input falls in: layers/generator/split.ts. */
+export type { Split } from "../domain/Example.js"
+
+/** Shard i of N of a generation run: it owns the split buckets b with b mod N = i. */
+export interface Shard {
+  /** 0-based. */
+  readonly index: number
+  readonly count: number
+}
+
+/** What is wrong with a line, in severity order: a line reports its first problem in this order. */
+export type IssueKind = "schema" | "wrong" | "offspec"
 
 export class GeneratorError extends Data.TaggedError("GeneratorError")<{
   readonly reason: "Plugin" | "Exhausted" | "Worker" | "Io" | "Input"

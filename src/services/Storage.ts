@@ -12,10 +12,51 @@
  * consumer pulls them, so memory stays bounded whatever the file's size.
  */
 import { Context, Data, type Effect, type Stream } from "effect"
-import type { Example } from "../domain/Example.js"
-import type { Checkpoint, CheckpointErrorReason, ExpectedModel } from "../layers/storage/checkpoint.js"
+import type { Example, Split } from "../domain/Example.js"
+import type { Shape } from "../tensor/Tensor.js"
+import type { BrainState } from "./Brain.js"
+import type { OptimizerState } from "./Optimizer.js"
 
-export type { Checkpoint, CheckpointErrorReason, ExpectedModel } from "../layers/storage/checkpoint.js"
+/** Everything a checkpoint holds. Parameters are in the model's order (`Module.stateDict()`). */
+export interface Checkpoint {
+  readonly model: {
+    readonly kind: string
+    /** The architecture's shape (`BrainModel.shape`). */
+    readonly shape: Readonly<Record<string, number>>
+    /** Non-parameter state (`BrainModel.state()`), stored as float64 vectors. */
+    readonly state: BrainState
+  }
+  /** name → values (`Module.stateDict()`). */
+  readonly parameters: Readonly<Record<string, Float64Array>>
+  /** name → [rows, cols] (`Module.parameterShapes()`); the same names as `parameters`. */
+  readonly parameterShapes: Readonly<Record<string, Shape>>
+  /** `OptimizerInstance.state()`, or null for a model saved without one (e.g. final.bin). */
+  readonly optimizer: OptimizerState | null
+  /** Curriculum level and epoch (non-negative integers). */
+  readonly level: number
+  readonly epoch: number
+  /** The resolved training configuration, as JSON (opaque here). */
+  readonly config: unknown
+  /** RNG state(s), as JSON (opaque here), e.g. `{ shuffle: RngState }`. */
+  readonly rng: unknown
+  /** Metrics so far, as JSON (opaque here). */
+  readonly metrics: Readonly<Record<string, unknown>>
+}
+
+/** What the model about to load a checkpoint looks like; see `expectedOf` in layers/storage/checkpoint.ts. */
+export interface ExpectedModel {
+  readonly kind: string
+  readonly shape: Readonly<Record<string, number>>
+  readonly parameterShapes: Readonly<Record<string, Shape>>
+}
+
+export type CheckpointErrorReason =
+  | "Magic" // not a checkpoint
+  | "Version" // a format version this build does not read
+  | "Truncated" // shorter than its header describes
+  | "Checksum" // the bytes are not the bytes that were written
+  | "Header" // the (intact) header does not describe a valid checkpoint
+  | "Shape" // a valid checkpoint of another model: kind, shape or a parameter differs
 
 export type StorageErrorReason =
   | "NotFound" // no such file or directory (or no dataset file that fits the options)
@@ -35,8 +76,7 @@ export class StorageError extends Data.TaggedError("StorageError")<{
   readonly cause?: unknown
 }> {}
 
-export type Split = "train" | "val" | "test"
-export const splits: ReadonlyArray<Split> = ["train", "val", "test"]
+export { type Split, splits } from "../domain/Example.js"
 
 /** A dataset file found by `listDatasets`: `<dir>/<split>/level_<level>.jsonl`. */
 export interface DatasetFile {

@@ -9,7 +9,7 @@ import * as path from "node:path"
 import { int } from "../../src/domain/Expr.js"
 import { layerWith } from "../../src/layers/CurriculumLive.js"
 import { splitOf } from "../../src/layers/generator/split.js"
-import type { CurriculumLevel } from "../../src/plugins/Level.js"
+import type { CurriculumLevel } from "../../src/services/CurriculumLevel.js"
 import { Generator } from "../../src/services/Generator.js"
 import { generate, generatorLayer, lines, readTree, tmpDir } from "./support.js"
 

@@ -8,7 +8,7 @@ import { generateChunk } from "../../src/layers/generator/chunk.js"
 import { engineKernel } from "../../src/layers/generator/kernel.js"
 import { checkDerivative, defaultAnswer, defaultVerify, numericalDerivative } from "../../src/plugins/answer.js"
 import { level2, level5, level6, level7 } from "../../src/plugins/builtin/index.js"
-import type { CurriculumLevel, EngineKernel } from "../../src/plugins/Level.js"
+import type { CurriculumLevel, EngineKernel } from "../../src/services/CurriculumLevel.js"
 
 const p = (s: string): Expr => Either.getOrThrow(parse(s))
 

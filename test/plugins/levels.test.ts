@@ -13,7 +13,7 @@ import { generateChunk, lineAt } from "../../src/layers/generator/chunk.js"
 import { engineKernel } from "../../src/layers/generator/kernel.js"
 import { affine } from "../../src/plugins/builtin/level7.js"
 import { builtinLevels, level1, level2, level3, level4, level5, level6, level7 } from "../../src/plugins/builtin/index.js"
-import type { CurriculumLevel, Problem } from "../../src/plugins/Level.js"
+import type { CurriculumLevel, Problem } from "../../src/services/CurriculumLevel.js"
 
 const N = 400
 

@@ -6,7 +6,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { quadraticLevel } from "../../examples/custom-level.js"
 import { CurriculumLive, layerFromConfig, layerWith } from "../../src/layers/CurriculumLive.js"
-import { pluginsFromConfig } from "../../src/plugins/config.js"
+import { pluginsFromConfig } from "../../src/layers/config/load.js"
 import { level1 } from "../../src/plugins/builtin/index.js"
 import { loadPluginModule } from "../../src/plugins/load.js"
 import { builtinRegistry, emptyRegistry, register } from "../../src/plugins/registry.js"
@@ -69,7 +69,7 @@ describe("plugin registry", () => {
     Effect.gen(function* () {
       const file = tmp("train_config.toml", `[curriculum]\nplugins = "./my-level.ts"\n`)
       const e = yield* Effect.flip(pluginsFromConfig(file))
-      assert.strictEqual(e.message, `${file}: curriculum.plugins must be an array of strings (module paths)`)
+      assert.strictEqual(e.message, `${file}: [curriculum] plugins: expected an array of module paths (strings), got "./my-level.ts"`)
       const missing = yield* Effect.flip(Effect.provide(Curriculum, layerFromConfig(tmp("c.toml", `[curriculum]\nplugins = ["./nope.ts"]\n`))))
       assert.include(missing.message, "cannot load plugin ./nope.ts")
       const none = yield* pluginsFromConfig(path.join(os.tmpdir(), "does-not-exist.toml"), true)

@@ -1,6 +1,6 @@
 /** Checkpoints and dataset lines for the Storage tests. */
 import { encodeLine } from "../../src/domain/Example.js"
-import type { Checkpoint, ExpectedModel } from "../../src/layers/storage/checkpoint.js"
+import type { Checkpoint, ExpectedModel } from "../../src/services/Storage.js"
 import { Rng } from "../../src/domain/Random.js"
 
 /** Doubles from random bit patterns: NaNs with payloads, ±0, ±∞, subnormals, everything. */

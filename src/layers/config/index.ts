@@ -11,6 +11,8 @@ export {
   loadConfigFlag,
   loadConfigOptional,
   parseConfig,
+  pluginsFromConfig,
+  type PluginSpecs,
   pluginSpecs,
   rebasePaths
 } from "./load.js"

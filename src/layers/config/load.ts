@@ -18,6 +18,7 @@
  * a config file in the current directory comes back exactly as written.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { Effect, Either, Option } from "effect"
 import * as nodePath from "node:path"
 import { parse as parseToml, stringify as stringifyToml } from "smol-toml"
@@ -29,6 +30,7 @@ import {
   defaultConfig,
   encodeConfig
 } from "../../domain/Config.js"
+import { PluginError } from "../../services/Curriculum.js"
 
 export {
   ConfigError,
@@ -112,22 +114,29 @@ const readError = (file: string, cause: unknown): ConfigError => {
   })
 }
 
+/** Reads and decodes a config file, which must exist. Paths stay as written (relative to the file). */
+const readConfigFile = Effect.fn("Config.read")(function* (file: string) {
+  const fs = yield* FileSystem.FileSystem
+  const text = yield* Effect.mapError(fs.readFileString(file), (cause) => readError(file, cause))
+  return yield* parseConfig(text, file)
+})
+
 /**
  * Reads and decodes a config file, which must exist. Relative paths in it come back
  * relative to the current directory (see `rebasePaths`).
  */
 export const loadConfig = Effect.fn("Config.load")(function* (file: string) {
-  const fs = yield* FileSystem.FileSystem
-  const text = yield* Effect.mapError(fs.readFileString(file), (cause) => readError(file, cause))
-  const config = yield* parseConfig(text, file)
+  const config = yield* readConfigFile(file)
   return rebasePaths(config, nodePath.dirname(nodePath.resolve(file)), process.cwd())
 })
 
+/** Whether `file` exists; when that cannot be told, reading it will say why. */
+const fileExists = (file: string) =>
+  Effect.flatMap(FileSystem.FileSystem, (fs) => Effect.orElseSucceed(fs.exists(file), () => true))
+
 /** Like `loadConfig`, but a file that does not exist gives the defaults. */
 export const loadConfigOptional = Effect.fn("Config.loadOptional")(function* (file: string = DEFAULT_CONFIG_FILE) {
-  const fs = yield* FileSystem.FileSystem
-  const exists = yield* Effect.orElseSucceed(fs.exists(file), () => true)
-  if (!exists) return defaultConfig
+  if (!(yield* fileExists(file))) return defaultConfig
   return yield* loadConfig(file)
 })
 
@@ -153,14 +162,36 @@ export const applyOverrides: (
   overrides: ConfigOverrides
 ) => Either.Either<TrainConfig, ConfigError> = applyOverridesEither
 
+/** `[curriculum] plugins`: module paths as written, and the directory they are relative to. */
+export interface PluginSpecs {
+  readonly plugins: ReadonlyArray<string>
+  readonly baseDir: string
+}
+
 /**
  * `[curriculum] plugins` in the shape `loadModules(plugins, baseDir)` /
  * `layerFromModules(plugins, baseDir)` (src/layers/CurriculumLive.ts) take: a loaded
  * config's plugin paths are relative to the current directory.
  */
-export const pluginSpecs = (
-  config: TrainConfig
-): { readonly plugins: ReadonlyArray<string>; readonly baseDir: string } => ({
+export const pluginSpecs = (config: TrainConfig): PluginSpecs => ({
   plugins: config.curriculum.plugins,
   baseDir: process.cwd()
 })
+
+/**
+ * `[curriculum] plugins` of a config file, as written and relative to the file's
+ * directory, read by the same reader as the whole file (`grapheme generate` and
+ * `grapheme train` report a bad key with the same message): a `ConfigError` comes back
+ * as a `PluginError` "Config" with its message. A missing file, when `optional`, gives
+ * no plugins.
+ */
+export const pluginsFromConfig = (file: string, optional = false): Effect.Effect<PluginSpecs, PluginError> =>
+  Effect.gen(function* () {
+    const baseDir = nodePath.dirname(nodePath.resolve(file))
+    if (optional && !(yield* fileExists(file))) return { plugins: [], baseDir }
+    const config = yield* readConfigFile(file)
+    return { plugins: config.curriculum.plugins, baseDir }
+  }).pipe(
+    Effect.mapError((e) => new PluginError({ reason: "Config", message: e.message, cause: e })),
+    Effect.provide(NodeFileSystem.layer)
+  )

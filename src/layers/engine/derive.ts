@@ -5,11 +5,10 @@
  * general power rule is used whenever the exponent depends on the variable.
  */
 import type { Expr } from "../../domain/Expr.js"
+import { ONE, ZERO } from "../../domain/Expr.js"
 import { EngineError } from "../../services/Engine.js"
 import { simplify } from "./simplify.js"
 
-const ZERO: Expr = { _tag: "Integer", value: 0n }
-const ONE: Expr = { _tag: "Integer", value: 1n }
 const int = (n: number): Expr => ({ _tag: "Integer", value: BigInt(n) })
 const op = (o: "+" | "-" | "*" | "/" | "^", ...args: ReadonlyArray<Expr>): Expr => ({ _tag: "Op", op: o, args })
 const fn = (f: "sin" | "cos" | "ln" | "exp" | "sqrt" | "abs", ...args: ReadonlyArray<Expr>): Expr => ({ _tag: "Fn", fn: f, args })

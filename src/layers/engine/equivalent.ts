@@ -15,7 +15,7 @@ import type { Expr } from "../../domain/Expr.js"
 import { equals, freeSymbols } from "../../domain/Expr.js"
 import { Rng } from "../../domain/Random.js"
 import { EngineError } from "../../services/Engine.js"
-import { evalFloat } from "./evaluate.js"
+import { evalFloat } from "../../domain/FloatEval.js"
 import { simplify } from "./simplify.js"
 
 /** Points that must agree (SPEC §6: at least 8). */

@@ -1,8 +1,8 @@
 /**
  * Numeric evaluation with bindings. `evaluate` is exact where the inputs are (see
  * numeric.ts) and iterative, so a 10,000-deep expression evaluates without touching
- * the call stack. `evalFloat` is the plain double-precision evaluator used inside
- * numerical checks and quadrature: it returns NaN instead of failing.
+ * the call stack. The plain double-precision evaluator used inside numerical checks
+ * and quadrature, `evalFloat`, is the domain's (src/domain/FloatEval.ts).
  */
 import type { Expr } from "../../domain/Expr.js"
 import { EngineError } from "../../services/Engine.js"
@@ -114,94 +114,3 @@ export const evaluate = (
   expr: Expr,
   bindings?: ReadonlyMap<string, Expr | number> | ReadonlyArray<readonly [string, Expr | number]>
 ): Expr => N.toExpr(evaluateNum(expr, toEnv(bindings)))
-
-const F1: Record<string, (x: number) => number> = {
-  sin: Math.sin,
-  cos: Math.cos,
-  tan: Math.tan,
-  ln: (x) => (x > 0 ? Math.log(x) : NaN),
-  log: (x) => (x > 0 ? Math.log10(x) : NaN),
-  exp: Math.exp,
-  sqrt: (x) => (x >= 0 ? Math.sqrt(x) : NaN),
-  abs: Math.abs,
-  floor: Math.floor,
-  ceil: Math.ceil
-}
-
-const floatPow = (a: number, b: number): number => {
-  if (a < 0 && !Number.isInteger(b)) {
-    // A real odd root of a negative base, as the exact evaluator gives for (^ -8 1/3).
-    return NaN
-  }
-  return a === 0 && b < 0 ? NaN : Math.pow(a, b)
-}
-
-const floatRec = (e: Expr, env: Readonly<Record<string, number>>): number => {
-  switch (e._tag) {
-    case "Integer":
-      return Number(e.value)
-    case "Float":
-      return e.value
-    case "Rational":
-      return Number(e.num) / Number(e.den)
-    case "Symbol": {
-      const v = env[e.name]
-      if (v !== undefined) return v
-      return e.name === "pi" ? Math.PI : e.name === "e" ? Math.E : NaN
-    }
-    case "Op": {
-      const a = e.args
-      switch (e.op) {
-        case "+": {
-          let s = 0
-          for (const x of a) s += floatRec(x, env)
-          return s
-        }
-        case "*": {
-          let p = 1
-          for (const x of a) p *= floatRec(x, env)
-          return p
-        }
-        case "-": {
-          if (a.length === 1) return -floatRec(a[0] as Expr, env)
-          let s = floatRec(a[0] as Expr, env)
-          for (let i = 1; i < a.length; i++) s -= floatRec(a[i] as Expr, env)
-          return s
-        }
-        case "/": {
-          let s = floatRec(a[0] as Expr, env)
-          for (let i = 1; i < a.length; i++) {
-            const d = floatRec(a[i] as Expr, env)
-            if (d === 0) return NaN
-            s /= d
-          }
-          return s
-        }
-        case "^": {
-          let acc = floatRec(a[a.length - 1] as Expr, env)
-          for (let i = a.length - 2; i >= 0; i--) acc = floatPow(floatRec(a[i] as Expr, env), acc)
-          return acc
-        }
-        case "%": {
-          const d = floatRec(a[1] as Expr, env)
-          return d === 0 ? NaN : floatRec(a[0] as Expr, env) % d
-        }
-      }
-      return NaN
-    }
-    case "Fn": {
-      const f = F1[e.fn]
-      return f === undefined ? NaN : f(floatRec(e.args[0] as Expr, env))
-    }
-  }
-}
-
-/** Plain double-precision evaluation; NaN where undefined or non-finite. Never throws. */
-export const evalFloat = (e: Expr, env: Readonly<Record<string, number>> = {}): number => {
-  try {
-    const v = floatRec(e, env)
-    return Number.isFinite(v) ? v : NaN
-  } catch {
-    return NaN
-  }
-}

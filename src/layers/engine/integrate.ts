@@ -1,7 +1,7 @@
 /**
  * Integration (SPEC §1, level 6): the symbolic antiderivative and the definite integral.
  *
- * `antiderivative(f, v)` applies the rules of integrate-rules.ts (to f as written, then
+ * `antiderivative(f, v)` applies the rules of integrate/rules.ts (to f as written, then
  * to simplify(f) when that fails) and simplifies the result. The constant of
  * integration is 0 in the rules' natural form: ∫(x+1)³ = (x+1)⁴/4, not its expansion.
  * ∫ 1/x = ln|x| — `(ln (abs x))` — so that the antiderivative is right on both sides of
@@ -26,11 +26,12 @@
  */
 import type { Expr } from "../../domain/Expr.js"
 import { contains, equals, freeSymbols, sub, substitute } from "../../domain/Expr.js"
+import { evalFloat } from "../../domain/FloatEval.js"
 import { print } from "../../domain/Polish.js"
 import { type DefiniteIntegral, EngineError } from "../../services/Engine.js"
-import { evalFloat, evaluateNum } from "./evaluate.js"
-import { cNeg, linear, numOf } from "./integrate-build.js"
-import { integrateExpr, NoRule } from "./integrate-rules.js"
+import { evaluateNum } from "./evaluate.js"
+import { cNeg, linear, numOf } from "./integrate/build.js"
+import { integrateExpr, NoRule } from "./integrate/rules.js"
 import * as N from "./numeric.js"
 import { integrateNumeric } from "./quadrature.js"
 import { simplify } from "./simplify.js"

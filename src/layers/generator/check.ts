@@ -20,9 +20,9 @@ import { equals, float, freeSymbols } from "../../domain/Expr.js"
 import { fromJson, toJson } from "../../domain/ExprJson.js"
 import { parse, print } from "../../domain/Polish.js"
 import { checkPoints, defaultAnswer, defaultVerify, envOf } from "../../plugins/answer.js"
-import type { Answer, CurriculumLevel, EngineKernel, Problem } from "../../plugins/Level.js"
+import type { Answer, CurriculumLevel, EngineKernel, Problem } from "../../services/CurriculumLevel.js"
 import { rejectionOf } from "./chunk.js"
-import type { IssueKind } from "./protocol.js"
+import type { IssueKind } from "../../services/Generator.js"
 
 export interface LineCheck {
   readonly level: number

@@ -5,7 +5,7 @@
 import { Rng } from "../../domain/Random.js"
 import { print } from "../../domain/Polish.js"
 import { defaultAnswer, defaultVerify } from "../../plugins/answer.js"
-import type { Answer, CurriculumLevel, EngineKernel, Problem } from "../../plugins/Level.js"
+import type { Answer, CurriculumLevel, EngineKernel, Problem } from "../../services/CurriculumLevel.js"
 import type { ChunkRequest, ChunkResult } from "./protocol.js"
 import { exprJsonText } from "./json.js"
 import { CHUNK_SIZE, chunkStream, KNOWN } from "./protocol.js"

@@ -14,12 +14,12 @@
  * depend on timing.
  */
 import { Effect, Stream } from "effect"
-import type { CurriculumLevel } from "../../plugins/Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
+import type { Shard, Split } from "../../services/Generator.js"
 import { GeneratorError } from "../../services/Generator.js"
 import type { ChunkExecutorApi, KnownInputs } from "./pool.js"
 import { CHUNK_SIZE, KNOWN, MAX_CHUNKS } from "./protocol.js"
 import type { ChunkResult } from "./protocol.js"
-import type { Shard, Split } from "./split.js"
 import { BUCKETS, bucketQuotas, ownsBucket, splitOfBucket } from "./split.js"
 
 export interface Batch {

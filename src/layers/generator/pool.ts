@@ -11,7 +11,7 @@
 import * as Worker from "@effect/platform/Worker"
 import * as NodeWorker from "@effect/platform-node/NodeWorker"
 import { Context, Data, Duration, Effect, Layer } from "effect"
-import type { CurriculumLevel } from "../../plugins/Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import { builtinRegistry } from "../../plugins/registry.js"
 import { entryBeside, resolveThreads, workerSpawner } from "../workers/spawn.js"
 import type { ChunkRequest, ChunkResult, ValidateResult, WorkerFailure, WorkerRequest, WorkerResponse } from "./protocol.js"

@@ -2,6 +2,7 @@
  * Messages between the generator's main thread and its workers (structured-cloned
  * plain data; parallel arrays keep the clone cheap).
  */
+import type { IssueKind } from "../../services/Generator.js"
 
 /** Candidates per chunk. Part of the data's definition: changing it changes the dataset. */
 export const CHUNK_SIZE = 256
@@ -63,9 +64,6 @@ export interface ValidateRequest {
   readonly modules: ReadonlyArray<string>
   readonly lines: ReadonlyArray<string>
 }
-
-/** Severity order: a line reports its first problem in this order. */
-export type IssueKind = "schema" | "wrong" | "offspec"
 
 export interface ValidateResult {
   /** Level of each line (0 when it could not be read). */

@@ -10,10 +10,9 @@
  * - shard i of N owns the buckets b with b mod N = i: shards are disjoint and their
  *   union is the single run, since a bucket's content does not depend on the others.
  */
-export const BUCKETS = 100
+import type { Shard, Split } from "../../services/Generator.js"
 
-export type Split = "train" | "val" | "test"
-export const splits: ReadonlyArray<Split> = ["train", "val", "test"]
+export const BUCKETS = 100
 
 /** FNV-1a over UTF-16 code units, then murmur3's fmix32 finaliser. */
 export const hashPolish = (s: string): number => {
@@ -54,12 +53,6 @@ export const bucketQuotas = (n: number): Int32Array => {
   fill(80, 10, sizes.val)
   fill(90, 10, sizes.test)
   return q
-}
-
-export interface Shard {
-  /** 0-based. */
-  readonly index: number
-  readonly count: number
 }
 
 export const wholeRun: Shard = { index: 0, count: 1 }

@@ -11,7 +11,7 @@
 import type * as FileSystem from "@effect/platform/FileSystem"
 import { Effect, Stream } from "effect"
 import * as path from "node:path"
-import type { CurriculumLevel } from "../../plugins/Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import type {
   LevelReport, SplitOrNone, ValidateOptions, ValidationProblem, ValidationReport
 } from "../../services/Generator.js"

@@ -5,7 +5,7 @@
  */
 import * as WT from "node:worker_threads"
 import { builtinLevels } from "../../plugins/builtin/index.js"
-import type { CurriculumLevel } from "../../plugins/Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import { levelsOfModule } from "../../plugins/load.js"
 import { generateChunk } from "./chunk.js"
 import { checkLine } from "./check.js"

@@ -1,5 +1,5 @@
 /** The seven built-in levels of SPEC §4, in order. Each is a plugin like any other (SPEC §9). */
-import type { CurriculumLevel } from "../Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import { level1 } from "./level1.js"
 import { level2 } from "./level2.js"
 import { level3 } from "./level3.js"

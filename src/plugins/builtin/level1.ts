@@ -1,6 +1,6 @@
 /** Level 1 — basic arithmetic: `(op a b)`, op ∈ {+, −}, a, b ∈ [0, 99] → a number (SPEC §4). */
 import { int, op } from "../../domain/Expr.js"
-import type { CurriculumLevel } from "../Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import { checkShape, leafRule, noBindings } from "./trees.js"
 
 export const level1: CurriculumLevel = {

@@ -2,7 +2,7 @@
  * Level 2 — nested operations: a random tree of + − × ÷ of height 2–3 with integer
  * leaves in [1, 20], never dividing by zero → a number (exact: an Integer or a Rational).
  */
-import type { CurriculumLevel } from "../Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import type { TreeSpec } from "./trees.js"
 import { checkShape, intLeaf, leafRule, noBindings, valuedTree } from "./trees.js"
 

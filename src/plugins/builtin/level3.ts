@@ -5,7 +5,7 @@
  */
 import { freeSymbols } from "../../domain/Expr.js"
 import type { Rng } from "../../domain/Random.js"
-import type { CurriculumLevel } from "../Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import type { TreeSpec, Valued } from "./trees.js"
 import {
   bindingsFor, checkBindings, checkShape, drawBindings, exponentRule, intLeaf, leafRule, symbolLeaf, valuedTree,

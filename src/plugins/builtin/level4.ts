@@ -8,7 +8,7 @@
  * learn it from.
  */
 import type { UnaryFunction } from "../../domain/Expr.js"
-import type { CurriculumLevel } from "../Level.js"
+import type { CurriculumLevel } from "../../services/CurriculumLevel.js"
 import { drawDepth, substitutionSpec } from "./level3.js"
 import {
   bindingsFor, checkBindings, checkShape, drawBindings, exponentRule, hasFunction, leafRule, valuedTree, VARIABLES

@@ -8,11 +8,12 @@
  */
 import type { Expr, UnaryFunction } from "../../domain/Expr.js"
 import { contains, fn, int, op, sym } from "../../domain/Expr.js"
+import { evalFloat } from "../../domain/FloatEval.js"
 import type { Rng } from "../../domain/Random.js"
-import type { CurriculumLevel, Problem, Verdict } from "../Level.js"
+import type { CurriculumLevel, Problem, Verdict } from "../../services/CurriculumLevel.js"
 import type { BinaryOp } from "./trees.js"
 import { checkPoints } from "../answer.js"
-import { checkShape, exponentRule, floatValue, leafRule, noBindings, weighted } from "./trees.js"
+import { checkShape, exponentRule, leafRule, noBindings, weighted } from "./trees.js"
 
 const X = sym("x")
 const OPS: ReadonlyArray<BinaryOp> = ["+", "-", "*", "/", "^"]
@@ -39,11 +40,11 @@ export const calculusTree = (rng: Rng, d: number): Expr => {
   return contains(e, "x") ? e : int(rng.int(1, 9))
 }
 
-/** Defined, and not huge, at 4 or more of the derivative check points. */
+/** Defined (no overflow on the way), and not huge, at 4 or more of the derivative check points. */
 const definedEnough = (f: Expr): boolean => {
   let ok = 0
   for (const x of checkPoints) {
-    const v = floatValue(f, x)
+    const v = evalFloat(f, { x }, { strict: true })
     if (!Number.isNaN(v) && Math.abs(v) < 1e8 && ++ok >= 4) return true
   }
   return false

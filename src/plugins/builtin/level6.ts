@@ -11,7 +11,7 @@ import type { Expr } from "../../domain/Expr.js"
 import { fn, int, op, substitute, sym } from "../../domain/Expr.js"
 import type { Rng } from "../../domain/Random.js"
 import { defaultAnswer, numberOf } from "../answer.js"
-import type { Answer, CurriculumLevel, EngineKernel, Problem, Verdict } from "../Level.js"
+import type { Answer, CurriculumLevel, EngineKernel, Problem, Verdict } from "../../services/CurriculumLevel.js"
 import { noBindings, weighted } from "./trees.js"
 
 const X = sym("x")

@@ -12,7 +12,7 @@
 import type { Expr } from "../../domain/Expr.js"
 import { contains, fn, int, op, rational, sym } from "../../domain/Expr.js"
 import type { Rng } from "../../domain/Random.js"
-import type { CurriculumLevel, Problem, Verdict } from "../Level.js"
+import type { CurriculumLevel, Problem, Verdict } from "../../services/CurriculumLevel.js"
 import { noBindings, weighted } from "./trees.js"
 
 const X = sym("x")

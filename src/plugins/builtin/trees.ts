@@ -9,7 +9,7 @@
 import type { Expr, Operator, UnaryFunction } from "../../domain/Expr.js"
 import { depth, fn, freeSymbols, int, op, sym } from "../../domain/Expr.js"
 import type { Rng } from "../../domain/Random.js"
-import type { Problem, Verdict } from "../Level.js"
+import type { Problem, Verdict } from "../../services/CurriculumLevel.js"
 
 export interface Valued {
   readonly e: Expr
@@ -106,35 +106,6 @@ export const valuedTree = (rng: Rng, spec: TreeSpec, d: number): Valued => {
     if (Math.abs(right.v) < TINY) o2 = rng.pick(["+", "-", "*"] as const)
   }
   return { e: op(o2, left.e, right.e), v: apply2(o2, left.v, right.v) }
-}
-
-/** Double value of a tree over + − × ÷ ^ and the unary functions, with `x` bound; NaN where undefined. */
-export const floatValue = (e: Expr, x: number): number => {
-  switch (e._tag) {
-    case "Integer":
-      return Number(e.value)
-    case "Float":
-      return e.value
-    case "Rational":
-      return Number(e.num) / Number(e.den)
-    case "Symbol":
-      return e.name === "x" ? x : e.name === "pi" ? Math.PI : e.name === "e" ? Math.E : NaN
-    case "Fn": {
-      const a = floatValue(e.args[0] as Expr, x)
-      const f = e.fn as UnaryFunction
-      if ((f === "ln" || f === "log") && !(a > 0)) return NaN
-      if (f === "sqrt" && !(a >= 0)) return NaN
-      return apply1(f, a)
-    }
-    case "Op": {
-      if (e.args.length === 1) return -floatValue(e.args[0] as Expr, x)
-      const a = floatValue(e.args[0] as Expr, x)
-      const b = floatValue(e.args[1] as Expr, x)
-      if (e.op === "/" && b === 0) return NaN
-      const v = apply2(e.op as BinaryOp, a, b)
-      return Number.isFinite(v) ? v : NaN
-    }
-  }
 }
 
 /** Picks an index by weight. */

@@ -5,7 +5,7 @@
  * The generator draws a `Problem` from `generate(rng)`; the Engine computes its answer
  * (`answer`, by default from the input's head: a value, a derivative, a definite
  * integral with its antiderivative, a solution); the answer is then verified
- * independently of how it was computed (see `defaultVerify` in ./answer.ts) and the
+ * independently of how it was computed (see `defaultVerify` in src/plugins/answer.ts) and the
  * level's own `verify`, when it has one, runs after that.
  *
  * Everything a level does runs synchronously inside a worker thread, with the Engine's
@@ -13,10 +13,13 @@
  * its module must be importable there: set `module: import.meta.url` in the module that
  * exports the level (the built-ins and plugins loaded from train_config.toml do). A
  * level without `module` still works; its candidates are drawn in the main thread.
+ *
+ * This module imports nothing at run time (not even effect), so that a plugin module
+ * that calls `defineLevel` stays cheap to load in a worker thread.
  */
 import type { Expr } from "../domain/Expr.js"
 import type { Rng } from "../domain/Random.js"
-import type { DefiniteIntegral, SolveResult } from "../services/Engine.js"
+import type { DefiniteIntegral, SolveResult } from "./Engine.js"
 
 /** What the model outputs for a level: a number node, an expression, or both (level 6). */
 export type OutputKind = "number" | "expression" | "number+expression"

@@ -4,15 +4,12 @@
  * linear form a·v + b of an expression, and a numerical antiderivative check used to
  * accept the results of heuristic rules (substitution).
  */
-import type { Expr } from "../../domain/Expr.js"
-import { add, contains, div, freeSymbols, int, mul, neg, pow } from "../../domain/Expr.js"
-import { evalFloat } from "./evaluate.js"
-import type { Num } from "./numeric.js"
-import * as N from "./numeric.js"
-import { simplify } from "./simplify.js"
-
-export const ZERO: Expr = int(0)
-export const ONE: Expr = int(1)
+import type { Expr } from "../../../domain/Expr.js"
+import { add, contains, div, freeSymbols, mul, neg, ONE, pow, ZERO } from "../../../domain/Expr.js"
+import { evalFloat } from "../../../domain/FloatEval.js"
+import type { Num } from "../numeric.js"
+import * as N from "../numeric.js"
+import { simplify } from "../simplify.js"
 
 export const numOf = (e: Expr): Num | undefined => N.fromExpr(e)
 export const isZeroExpr = (e: Expr): boolean => {
