@@ -14,6 +14,10 @@
  *   npx tsx data/probes/build.ts --check    # exit 1 when a file is out of date
  *
  * Grade a model on them with `grapheme validate --model checkpoints/final.bin --data data/probes/`.
+ *
+ * It also writes data/untaught/: shapes and functions no level teaches (products to
+ * integrate by parts, non-linear equations, pi and e, abs/floor/ceil, calculus of
+ * tan/sqrt/log), where the brain should answer only what its own check confirms.
  */
 import * as fs from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -96,6 +100,8 @@ const polynomial = (rng: Rng, vars: ReadonlyArray<string>): Expr => {
 interface Group {
   readonly name: string
   readonly level: number
+  /** Lines in the group (PER_GROUP when absent: fewer where there are fewer distinct inputs). */
+  readonly count?: number
   readonly draw: (rng: Rng) => Problem
 }
 
@@ -158,6 +164,81 @@ const groups: ReadonlyArray<Group> = [
   }
 ]
 
+/** A small nonzero integer coefficient. */
+const coefficient = (rng: Rng): number => rng.int(1, 5) * (rng.uniform(0, 1) < 0.3 ? -1 : 1)
+const pick = <A>(rng: Rng, items: ReadonlyArray<A>): A => items[rng.int(0, items.length - 1)] as A
+const definite = (rng: Rng, f: Expr): Expr => {
+  const a = rng.int(0, 2)
+  return fn("integrate", f, sym("x"), int(a), int(a + rng.int(1, 2)))
+}
+
+/**
+ * Shapes and functions the curriculum does not teach (data/untaught/): what the brain
+ * should not answer unless its answer is right (its own check, docs/brain.md).
+ */
+const untaughtGroups: ReadonlyArray<Group> = [
+  {
+    name: "by_parts",
+    level: 6,
+    draw: (rng) => {
+      const x = sym("x")
+      const g = pick(rng, [fn("exp", x), fn("sin", x), fn("cos", x), fn("ln", x), fn("exp", op("*", int(coefficient(rng)), x))])
+      const power = rng.int(1, 2)
+      return { input: definite(rng, op("*", int(coefficient(rng)), power === 1 ? x : op("^", x, int(power)), g)) }
+    }
+  },
+  {
+    name: "products_of_functions",
+    level: 6,
+    draw: (rng) => {
+      const x = sym("x")
+      const inner = () => op("*", int(rng.int(1, 3)), x)
+      const f = () => pick(rng, [fn("sin", inner()), fn("cos", inner()), fn("exp", inner())])
+      return { input: definite(rng, op("*", f(), f())) }
+    }
+  },
+  {
+    name: "nonlinear_equations",
+    level: 7,
+    draw: (rng) => {
+      const x = sym("x")
+      const c = int(rng.int(2, 12))
+      const d = int(rng.int(1, 6))
+      const lhs = pick(rng, [op("/", c, x), op("/", c, op("+", x, d)), op("^", x, int(3)), fn("exp", x), fn("ln", x), op("*", x, op("+", x, d))])
+      return { input: fn("solve", fn("=", lhs, int(rng.int(1, 9))), x) }
+    }
+  },
+  {
+    name: "constants",
+    level: 4,
+    count: 40,
+    draw: (rng) => {
+      const k = pick(rng, [sym("pi"), sym("e")])
+      const c = int(rng.int(1, 6))
+      return { input: pick(rng, [op("*", c, k), op("+", k, c), fn("ln", op("*", c, sym("e"))), fn("sin", op("/", sym("pi"), c)), fn("cos", op("*", c, sym("pi"))), op("^", sym("e"), c)]) }
+    }
+  },
+  {
+    name: "unused_functions",
+    level: 4,
+    draw: (rng) => {
+      const v = op("/", int(rng.int(-40, 40)), int(rng.int(1, 7)))
+      return { input: pick(rng, [fn("abs", v), fn("floor", v), fn("ceil", v), op("+", fn("abs", v), int(rng.int(1, 9))), op("*", int(rng.int(2, 5)), fn("floor", v))]) }
+    }
+  },
+  {
+    name: "untaught_calculus",
+    level: 5,
+    draw: (rng) => {
+      const x = sym("x")
+      const inner = rng.uniform(0, 1) < 0.5 ? x : op("*", int(rng.int(2, 4)), x)
+      const g = pick(rng, [fn("tan", inner), fn("sqrt", inner), fn("log", inner)])
+      const f = rng.uniform(0, 1) < 0.5 ? g : op("+", op("*", int(coefficient(rng)), g), op("*", int(coefficient(rng)), op("^", x, int(rng.int(1, 3)))))
+      return rng.uniform(0, 1) < 0.5 ? { input: fn("derive", f, x) } : { input: fn("integrate", f, x, int(1), int(rng.int(2, 3))) }
+    }
+  }
+]
+
 /** Answered and verified by the Engine as generated data are (the level's own spec is not applied: these are probes). */
 const answerOf = (g: Group, p: Problem) => {
   const generic: CurriculumLevel = { ...level(g.level), verify: undefined, answer: undefined }
@@ -168,8 +249,9 @@ export const buildGroup = (g: Group): Array<string> => {
   const rng = Rng.seeded(2026, g.name.length * 131 + g.level)
   const seen = new Set<string>()
   const lines: Array<string> = []
-  for (let tries = 0; lines.length < PER_GROUP; tries++) {
-    if (tries > PER_GROUP * 50) throw new Error(`${g.name}: only ${lines.length} probes verified`)
+  const wanted = g.count ?? PER_GROUP
+  for (let tries = 0; lines.length < wanted; tries++) {
+    if (tries > wanted * 50) throw new Error(`${g.name}: only ${lines.length} probes verified`)
     const p = g.draw(rng)
     const polish = print(p.input)
     const key = `${polish} ${JSON.stringify(p.bindings ?? [])}`
@@ -182,10 +264,13 @@ export const buildGroup = (g: Group): Array<string> => {
   return lines
 }
 
+const UNTAUGHT_DIR = fileURLToPath(new URL("../untaught/", import.meta.url))
+
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   let stale = false
-  for (const g of groups) {
-    const file = `${DIR}${g.name}.jsonl`
+  fs.mkdirSync(UNTAUGHT_DIR, { recursive: true })
+  for (const [dir, g] of [...groups.map((g) => [DIR, g] as const), ...untaughtGroups.map((g) => [UNTAUGHT_DIR, g] as const)]) {
+    const file = `${dir}${g.name}.jsonl`
     const text = `${buildGroup(g).join("\n")}\n`
     if (process.argv.includes("--check")) {
       if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
@@ -194,7 +279,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
       }
     } else {
       fs.writeFileSync(file, text)
-      console.log(`wrote ${PER_GROUP} probes to ${file}`)
+      console.log(`wrote ${text.split("\n").length - 1} probes to ${file}`)
     }
   }
   if (stale) process.exit(1)

@@ -9,7 +9,7 @@ import * as Options from "@effect/cli/Options"
 import { Console, Effect, Layer, Option } from "effect"
 import { ArithmeticBrainLive } from "../layers/brain/ArithmeticBrainLive.js"
 import { storageLayers } from "../layers/storage/index.js"
-import { formatScores, formatWrong, validateModelReport } from "../layers/trainer/validateModel.js"
+import { formatScores, overallScore, formatWrong, validateModelReport } from "../layers/trainer/validateModel.js"
 import { UsageError } from "./errors.js"
 
 export const modelOption = Options.text("model").pipe(
@@ -38,7 +38,9 @@ export const validateModelHandler = (args: {
     const showWrong = args.showWrong ?? 0
     if (showWrong < 0) return yield* new UsageError({ message: `--show-wrong must be 0 or more, got ${showWrong}` })
     const report = yield* validateModelReport(args.model, args.data.value, { showWrong })
-    if (args.json) yield* Console.log(JSON.stringify(showWrong > 0 ? report : report.scores))
+    // JSON: a row per level (or group and level), then the row "all".
+    const rows = [...report.scores, { level: "all", ...overallScore(report.scores) }]
+    if (args.json) yield* Console.log(JSON.stringify(showWrong > 0 ? { ...report, scores: rows } : rows))
     else {
       yield* Console.log(formatScores(report.scores))
       if (showWrong > 0) yield* Console.log(`\n${formatWrong(report.wrong, showWrong)}`)

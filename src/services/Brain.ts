@@ -44,6 +44,12 @@ export interface BrainExample {
   readonly subtreeAffine?: SubtreeAffine | undefined
 }
 
+/** A model's answer to one input, or no answer and why. */
+export interface Prediction {
+  readonly answer: Expr | undefined
+  readonly reason?: string | undefined
+}
+
 /** Where training stands within the current schedule, from 0 to 1. */
 export interface TrainingProgress {
   readonly fraction: number
@@ -80,6 +86,8 @@ export interface BrainModel {
   readonly canLearn?: (example: BrainExample) => boolean
   /** Top-1 answers, no gradients; undefined where the model gives none. */
   readonly predict: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<Expr | undefined>
+  /** `predict`, with the reason for each input the model does not answer (its own check failed, …), when it can say. */
+  readonly predictWithReasons?: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<Prediction>
   /**
    * An optional full-batch second-order fit after first-order training; kept only if
    * it does not lower the training accuracy. Returns the accuracy before and after.

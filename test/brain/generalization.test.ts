@@ -10,11 +10,12 @@
  */
 import { describe, expect, it } from "@effect/vitest"
 import fc from "fast-check"
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import type { Expr } from "../../src/domain/Expr.js"
 import { constants, functions, operators, substitute } from "../../src/domain/Expr.js"
 import { parse, print } from "../../src/domain/Polish.js"
 import { fit } from "../../src/layers/brain/fit.js"
+import { heads } from "../../src/layers/brain/vocabulary.js"
 import { run } from "../../src/layers/engine/run.js"
 import { equivalent } from "../../src/layers/engine/equivalent.js"
 import { isCorrect, numberOfAnswer, type Expected } from "../../src/layers/grading.js"
@@ -72,6 +73,10 @@ const freshName = fc
 
 const held = (level: (typeof builtinLevels)[number], seed: number, n: number) => drawLevel(level, n, seed)
 
+/** Graded by equivalence to the Engine's answer (a number answer may come as an expression that equals it). */
+const right = (text: string, answer: Expr | undefined): boolean => answer !== undefined && equivalent(answer, run(Either.getOrThrow(parse(text)), []))
+const answers = (texts: ReadonlyArray<string>) => model().predict(texts.map((t) => ({ expr: Either.getOrThrow(parse(t)), bindings: [] })))
+
 describe("the trained brain generalizes past the generator's surface forms", () => {
   it("renaming symbols to unseen names (bindings shuffled, a decoy added) renames the answer, at levels 3, 5, 6 and 7", () => {
     const brainModel = model()
@@ -109,10 +114,6 @@ describe("the trained brain generalizes past the generator's surface forms", () 
     )
   })
 
-  /** Graded by equivalence to the Engine's answer (a number answer may come as an expression that equals it). */
-  const right = (text: string, answer: Expr | undefined): boolean =>
-    answer !== undefined && equivalent(answer, run(Either.getOrThrow(parse(text)), []))
-  const answers = (texts: ReadonlyArray<string>) => model().predict(texts.map((t) => ({ expr: Either.getOrThrow(parse(t)), bindings: [] })))
 
   it("answers a definite integral with a free symbol by an expression in it, and with the symbol bound by a number", () => {
     // F(b) − F(a) with the Engine's antiderivative F (its definite integrals need numbers)
@@ -150,3 +151,62 @@ describe("the trained brain generalizes past the generator's surface forms", () 
   })
 })
 
+
+describe("the brain checks its own answer and abstains when the check fails", () => {
+  const input = (text: string, bindings: ReadonlyArray<readonly [string, number]> = []) => ({ expr: Either.getOrThrow(parse(text)), bindings })
+  /** A copy of the trained brain with some of its learned state replaced. */
+  const corrupted = (edit: (state: Record<string, Array<number>>) => void): BrainModel => {
+    const trainedModel = model()
+    const copy = brain(2)
+    copy.module.loadStateDict(trainedModel.module.stateDict())
+    const state = Object.fromEntries(Object.entries(trainedModel.state()).map(([k, v]) => [k, [...v]]))
+    edit(state)
+    Effect.runSync(copy.loadState(state))
+    return copy
+  }
+  const row = (name: string) => heads.indexOf(name)
+  const cases = [
+    ["(derive (sin (* 3 x)) x)", []],
+    ["(integrate (+ (* 3 (^ x 2)) 4) x 0 2)", []],
+    ["(solve (= (* 3 (- x 2)) (+ x 5)) x)", []]
+  ] as const
+
+  it("answers these when its learned state is intact", () => {
+    const answers = model().predictWithReasons!(cases.map(([t, b]) => input(t, b)))
+    answers.forEach((p, i) => expect(right(cases[i]![0], p.answer), `${cases[i]![0]}: ${p.reason}`).toBe(true))
+  })
+
+  it("a wrong unit for a head: the derivative through it fails the check, no answer", () => {
+    // sin's unit replaced by another (its values are no longer sin's; its tangent rule still says cos)
+    const bad = corrupted((s) => void (s["lockedPath"]![row("sin/1")] = s["lockedPath"]![row("exp/1")]!))
+    const [p] = bad.predictWithReasons!([input(cases[0][0])])
+    expect(p!.answer).toBeUndefined()
+    expect(p!.reason).toMatch(/own check failed/)
+  })
+
+  it("a wrong antiderivative rule: the integral fails the check, no answer", () => {
+    // the antitangent of a number leaf c becomes 2·c·x (the first entry of the saved rules is that α)
+    const bad = corrupted((s) => void (s["antiRules"]![0] = 2 * s["antiRules"]![0]!))
+    const [p] = bad.predictWithReasons!([input(cases[1][0])])
+    expect(p!.answer).toBeUndefined()
+    expect(p!.reason).toMatch(/own check failed: at x = .* the integrand is/)
+  })
+
+  it("a wrong sign in the equation readout: the solution fails the substitution check, no answer", () => {
+    const bad = corrupted((s) => void (s["readoutSigns"]![3 * row("solve/2")] = -s["readoutSigns"]![3 * row("solve/2")]!))
+    const [p] = bad.predictWithReasons!([input(cases[2][0])])
+    expect(p!.answer).toBeUndefined()
+    expect(p!.reason).toMatch(/own check failed: substituting/)
+  })
+
+  it("says why for a head it never learned, a constant it has no value for, a value that depends on the unknown", () => {
+    const reasons = model()
+      .predictWithReasons!([input("(abs -3)"), input("(ln e)"), input("(* 6 e)")])
+      .map((p) => [p.answer, p.reason])
+    expect(reasons).toEqual([
+      [undefined, "it never learned a unit for abs/1"],
+      [undefined, "e has no value (not bound, not the unknown)"],
+      [undefined, "its value depends on e, which has no value here"]
+    ])
+  })
+})

@@ -31,6 +31,7 @@ interface Wrong {
   readonly input: string
   readonly question: string | undefined
   readonly answer: string | undefined
+  readonly reason?: string
   readonly expected: string
 }
 
@@ -60,7 +61,7 @@ describe("validate --model --show-wrong", () => {
       assert.match(text.stdout, /^(group +)?level {3}accuracy/)
       for (const w of report.wrong) {
         assert.include(text.stdout, `  input:    ${w.input}\n`)
-        assert.include(text.stdout, `  brain:    ${w.answer ?? "— (no answer)"}\n`)
+        assert.include(text.stdout, `  brain:    ${w.answer ?? `— (no answer${w.reason === undefined ? "" : `: ${w.reason}`})`}\n`)
         assert.include(text.stdout, `  expected: ${w.expected}`)
       }
       const plain = yield* runCli(["validate", "--model", untrained, "--data", data])

@@ -27,7 +27,7 @@ import { ArithmeticBrain, type BrainForward } from "./ArithmeticBrain.js"
 import { canFeaturize, featurize, freeSymbols, hasUnboundSymbol, headRowsOf, type BrainInput, type FeaturizedBatch } from "./featurize.js"
 import { chooseUnit, fixUnitParameters, setUnitParameters, teacherSamples } from "./search.js"
 import { isCorrectNumber, numericObjective, relativeError, polishObjective, warmupObjective } from "./objective.js"
-import { answerInnerProblems } from "./symbolic/compose.js"
+import { predictChecked } from "./predict.js"
 import { definiteOf, makeDefiniteHeads } from "./symbolic/DefiniteHeads.js"
 import { evaluatorOf, makeSymbolicHeads } from "./symbolic/SymbolicHeads.js"
 import { lockByScore, lockJointly, searchReadoutSigns } from "./unknownSearch.js"
@@ -116,6 +116,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
   // Expression answers (level 5) and definite problems (level 6): rules and root emitters, learned in prepareStep.
   const symbolic = makeSymbolicHeads(evaluatorOf(net))
   const definite = makeDefiniteHeads(evaluatorOf(net), symbolic.tangentRules, symbolic.knownAntitangent)
+  const answerers = { net, evaluate: evaluatorOf(net).evaluate, symbolic, definite }
   const prepareNumeric = (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => {
     // After the warm-up, every head the step reads is locked before any shard runs.
     if (progress.fraction < WARMUP_FRACTION) return
@@ -195,36 +196,8 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
       symbolic.prepareStep(batch, progress)
       definite.prepareStep(batch, progress)
     },
-    predict: (inputs: ReadonlyArray<BrainInput>) =>
-      T.noGrad(() => {
-        const answers: Array<Expr | undefined> = new Array(inputs.length).fill(undefined)
-        // Inputs with a learned expression emitter, and definite problems, are answered by
-        // their emitters; the rest by the bottom-up value (an input this architecture has
-        // no embedding for gets no answer). A problem inside an input is answered first, and
-        // its answer takes its place (./symbolic/compose.ts), unless the input is answered as
-        // it stands (an integral of a derivative: the brain knows that antitangent).
-        const subproblem = (input: BrainInput) => definite.answers([input])[0] ?? symbolic.answer(input)
-        const direct = definite.answers(inputs)
-        const resolved: Array<BrainInput | undefined> = new Array(inputs.length).fill(undefined)
-        const usable: Array<number> = []
-        inputs.forEach((input, i) => {
-          const mine = direct[i]
-          if (mine?.expr !== undefined) return void (answers[i] = mine.expr)
-          const inner = answerInnerProblems(input, subproblem)
-          if (inner === undefined) return
-          resolved[i] = inner
-          const emitted = (inner === input ? mine : definite.answers([inner])[0]) ?? symbolic.answer(inner)
-          if (emitted !== undefined) answers[i] = emitted.expr
-          else if (featurizable(inner)) usable.push(i)
-        })
-        if (usable.length === 0) return answers
-        const out = net.forward(featurize(usable.map((i) => resolved[i] as BrainInput))).output
-        usable.forEach((i, k) => {
-          const v = out.data[k] as number
-          answers[i] = Number.isFinite(v) ? { _tag: "Float", value: v } : undefined
-        })
-        return answers
-      }),
+    predictWithReasons: (inputs) => predictChecked(answerers, inputs),
+    predict: (inputs) => predictChecked(answerers, inputs).map((p) => p.answer),
     polish: (train, iterations) => {
       // Inputs with an unknown are left out: their heads' parameters were fixed by search, the
       // unknown's pair learns from its affine targets, and their tangent pass made each

@@ -50,6 +50,8 @@ export interface ReplAnswer {
   readonly brain: string
   readonly engine: string
   readonly verdict: "correct" | "wrong" | "no answer"
+  /** Why the brain gave no answer, when it says (its own check failed, a head it never learned). */
+  readonly reason?: string
 }
 
 /** The brain's answer, the Engine's answer and the verdict, or an error line for bad input. */
@@ -84,13 +86,21 @@ export const answerLine = (model: BrainModel, line: string): Either.Either<ReplA
     if (e instanceof EngineError) return Either.left(`the Engine refuses it: ${e.message}`)
     throw e
   }
-  const [answer] = model.predict([{ expr, bindings: split.bindings }])
+  const inputs = [{ expr, bindings: split.bindings }]
+  const [prediction] = model.predictWithReasons?.(inputs) ?? model.predict(inputs).map((a) => ({ answer: a, reason: undefined }))
+  const answer = prediction?.answer
   const verdict =
     answer === undefined ? "no answer"
     : isCorrect(answer, expectedOfEngine(expected), expr) ? "correct"
     : "wrong"
   const show = printIn(notation)
-  return Either.right({ brain: answer === undefined ? "—" : show(answer), engine: show(expected), verdict })
+  const reason = answer === undefined ? prediction?.reason : undefined
+  return Either.right({ brain: answer === undefined ? "—" : show(answer), engine: show(expected), verdict, ...(reason === undefined ? {} : { reason }) })
 }
 
-export const formatAnswer = (a: ReplAnswer): string => `brain:  ${a.brain}\nengine: ${a.engine}\n${a.verdict === "correct" ? "✓ correct" : a.verdict === "wrong" ? "✗ wrong" : "· no answer (counts as wrong)"}`
+export const formatAnswer = (a: ReplAnswer): string =>
+  `brain:  ${a.brain}\nengine: ${a.engine}\n${
+    a.verdict === "correct" ? "✓ correct"
+    : a.verdict === "wrong" ? "✗ wrong"
+    : `· no answer (${a.reason ?? "the brain has none"}; counts as wrong)`
+  }`

@@ -30,6 +30,10 @@ export interface LevelScore {
   readonly meanGed: number
   /** Inputs the model gave no answer for (counted as wrong). */
   readonly unanswered: number
+  /** Answered / all. */
+  readonly coverage: number
+  /** Right / answered (1 when nothing was answered: no answer given was wrong). */
+  readonly precision: number
 }
 
 const exactForm = (answer: LabelledExample["expected"]["symbolic"] | undefined, e: LabelledExample): boolean => {
@@ -51,6 +55,8 @@ export interface WrongAnswer {
   readonly question: string | undefined
   /** The brain's answer in Polish, or undefined when it gave none. */
   readonly answer: string | undefined
+  /** Why the brain gave no answer, when it says. */
+  readonly reason?: string | undefined
   readonly expected: string
 }
 
@@ -62,12 +68,13 @@ const expectedText = (e: LabelledExample, line: Example | undefined): string => 
   return e.expected.symbolic === null ? "—" : print(e.expected.symbolic)
 }
 
-const wrongAnswer = (e: LabelledExample, answer: Expr | undefined, line: Example | undefined): WrongAnswer => ({
+const wrongAnswer = (e: LabelledExample, answer: Expr | undefined, reason: string | undefined, line: Example | undefined): WrongAnswer => ({
   id: e.id,
   level: e.level,
   input: [print(e.input.expr), ...e.input.bindings.map(([n, v]) => `${n}=${v}`)].join(" "),
   question: typeof line?.["question"] === "string" ? (line["question"] as string) : undefined,
   answer: answer === undefined ? undefined : print(answer),
+  reason,
   expected: expectedText(e, line)
 })
 
@@ -79,19 +86,31 @@ export const scoreLevel = (
   group?: string,
   wrong?: { readonly keep: number; readonly into: Array<WrongAnswer>; readonly lines?: ReadonlyArray<Example> }
 ): LevelScore => {
-  const answers = model.predict(examples.map((e) => e.input))
+  const inputs = examples.map((e) => e.input)
+  const predictions = model.predictWithReasons?.(inputs) ?? model.predict(inputs).map((answer) => ({ answer, reason: undefined }))
   let correct = 0
   let exact = 0
   let unanswered = 0
   examples.forEach((e, i) => {
-    const a = answers[i]
+    const { answer: a, reason } = predictions[i] ?? { answer: undefined, reason: undefined }
     if (a === undefined) unanswered++
     if (isCorrect(a, e.expected, e.input.expr)) correct++
-    else if (wrong !== undefined && wrong.into.length < wrong.keep) wrong.into.push(wrongAnswer(e, a, wrong.lines?.[i]))
+    else if (wrong !== undefined && wrong.into.length < wrong.keep) wrong.into.push(wrongAnswer(e, a, reason, wrong.lines?.[i]))
     if (exactForm(a, e)) exact++
   })
   const n = Math.max(1, examples.length)
-  return { level, group, count: examples.length, accuracy: correct / n, exactMatch: exact / n, meanGed: meanGed(model, examples, costs), unanswered }
+  const answered = examples.length - unanswered
+  return {
+    level,
+    group,
+    count: examples.length,
+    accuracy: correct / n,
+    exactMatch: exact / n,
+    meanGed: meanGed(model, examples, costs),
+    unanswered,
+    coverage: answered / n,
+    precision: answered === 0 ? 1 : correct / answered
+  }
 }
 
 /** Loads the checkpoint into a fresh brain of the same shape. */
@@ -164,25 +183,41 @@ export const formatWrong = (wrong: ReadonlyArray<WrongAnswer>, asked: number): s
         `${w.id} (level ${w.level})`,
         ...(w.question === undefined ? [] : [`  question: ${w.question}`]),
         `  input:    ${w.input}`,
-        `  brain:    ${w.answer ?? "— (no answer)"}`,
+        `  brain:    ${w.answer ?? `— (no answer${w.reason === undefined ? "" : `: ${w.reason}`})`}`,
         `  expected: ${w.expected}`
       ].join("\n"))
   ].join("\n")
 }
 
-export const formatScores = (scores: ReadonlyArray<LevelScore>): string => {
-  const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(9)
+/** The rows together: every figure over all lines (weighted by count). */
+export const overallScore = (scores: ReadonlyArray<LevelScore>): Omit<LevelScore, "level" | "group"> => {
   const total = scores.reduce((n, s) => n + s.count, 0)
   const weighted = (f: (s: LevelScore) => number) => scores.reduce((acc, s) => acc + f(s) * s.count, 0) / Math.max(1, total)
+  const unanswered = scores.reduce((n, s) => n + s.unanswered, 0)
+  const answered = total - unanswered
+  const right = scores.reduce((n, s) => n + s.accuracy * s.count, 0)
+  return {
+    accuracy: weighted((s) => s.accuracy),
+    exactMatch: weighted((s) => s.exactMatch),
+    meanGed: weighted((s) => s.meanGed),
+    count: total,
+    unanswered,
+    coverage: answered / Math.max(1, total),
+    precision: answered === 0 ? 1 : right / answered
+  }
+}
+
+export const formatScores = (scores: ReadonlyArray<LevelScore>): string => {
+  const pct = (x: number) => `${(100 * x).toFixed(1)} %`.padStart(9)
   // With groups (a directory of group files), a first column names each row's group.
   const width = Math.max(0, ...scores.map((s) => (s.group === undefined ? 0 : s.group.length + 2)))
   const group = (name: string) => (width === 0 ? "" : name.padEnd(width))
+  const row = (name: string, level: string, s: Omit<LevelScore, "level" | "group">) =>
+    `${group(name)}${level.padStart(5)}  ${pct(s.accuracy)}  ${pct(s.exactMatch).padStart(10)}  ${s.meanGed.toFixed(3).padStart(8)}  ${String(s.count).padStart(7)}  ${String(s.unanswered).padStart(9)}  ${pct(s.coverage)}  ${pct(s.precision)}`
   return [
-    `${group("group")}level   accuracy  exact form  mean GED    count  no answer`,
-    ...scores.map(
-      (s) => `${group(s.group ?? "")}${String(s.level).padStart(5)}  ${pct(s.accuracy)}  ${pct(s.exactMatch).padStart(10)}  ${s.meanGed.toFixed(3).padStart(8)}  ${String(s.count).padStart(7)}  ${String(s.unanswered).padStart(9)}`
-    ),
-    `${group("")}  all  ${pct(weighted((s) => s.accuracy))}  ${pct(weighted((s) => s.exactMatch)).padStart(10)}  ${weighted((s) => s.meanGed).toFixed(3).padStart(8)}  ${String(total).padStart(7)}  ${String(scores.reduce((n, s) => n + s.unanswered, 0)).padStart(9)}`
+    `${group("group")}level   accuracy  exact form  mean GED    count  no answer   coverage  precision`,
+    ...scores.map((s) => row(s.group ?? "", String(s.level), s)),
+    row("", "all", overallScore(scores))
   ].join("\n")
 }
 

@@ -21,7 +21,8 @@ import { canFeaturize, featurize, freeSymbols, unknownOf, type BrainInput } from
 import { headRow, heads } from "../vocabulary.js"
 import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
 import type { TangentRules } from "./emit.js"
-import { symbolsOf } from "./SymbolicHeads.js"
+import { interiorPoints, type TangentClaim } from "../selfCheck.js"
+import { constantBindings, symbolsOf, type KnownAntitangent } from "./SymbolicHeads.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { encodeTerms, savedRules } from "./codec.js"
 
@@ -37,7 +38,8 @@ interface Definite {
   readonly hi: Expr
   /** The input's bindings (of f's other symbols). */
   readonly bindings: BrainInput["bindings"]
-  /** Whether f has a symbol that is neither the variable nor bound: then the answer is an expression in it. */
+  /** f's symbols that are neither the variable nor bound: then the answer is an expression in them. */
+  readonly constants: ReadonlyArray<string>
   readonly free: boolean
 }
 
@@ -50,24 +52,24 @@ export const definiteOf = (input: BrainInput): Definite | undefined => {
   const a = numberOfAnswer(lo)
   const b = numberOfAnswer(hi)
   if (variable === undefined || a === undefined || b === undefined || !canFeaturize(e)) return undefined
-  const free = freeSymbols(input, f).length > 0
-  return { root: headRow(e, 2), f, variable, a, b, lo, hi, bindings: input.bindings, free }
+  const constants = freeSymbols(input, f)
+  return { root: headRow(e, 2), f, variable, a, b, lo, hi, bindings: input.bindings, constants, free: constants.length > 0 }
 }
 
-/** An antitangent the brain knows without its rules (SymbolicHeads.knownAntitangent), or undefined. */
-export type KnownAntitangent = (e: Expr, variable: string) => Expr | undefined
 
 /** The expression emitter `kind` writes for p (its antitangent, or f itself), undefined without one. */
 const emittedOf = (p: Definite, kind: number, rules: AntiRules | undefined, tangents: TangentRules | undefined, known: KnownAntitangent): Expr | undefined =>
   kind < 0 ? undefined
   : kind === 2 ? p.f
-  : (known(p.f, p.variable) ?? (rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents, headRow)))
+  : (known(p.f, p.variable)?.antitangent ?? (rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents, headRow)))
 
 export interface DefiniteHeads {
   readonly canLearn: (ex: BrainExample) => boolean
   readonly prepareStep: (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => void
   /** Answers (undefined where the input is not such a problem or nothing is learned for it). */
-  readonly answers: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<{ readonly expr: Expr | undefined } | undefined>
+  readonly answers: (
+    inputs: ReadonlyArray<BrainInput>
+  ) => ReadonlyArray<{ readonly expr: Expr | undefined; readonly claim?: TangentClaim | undefined } | undefined>
   readonly state: () => BrainState
   readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
 }
@@ -127,7 +129,7 @@ export const makeDefiniteHeads = (
       )
     },
     answers: (inputs) => {
-      const out: Array<{ expr: Expr | undefined } | undefined> = new Array(inputs.length).fill(undefined)
+      const out: Array<{ expr: Expr | undefined; claim?: TangentClaim | undefined } | undefined> = new Array(inputs.length).fill(undefined)
       const problems: Array<Definite> = []
       const where: Array<number> = []
       inputs.forEach((input, i) => {
@@ -140,16 +142,21 @@ export const makeDefiniteHeads = (
       const values = valuesOf(problems, (p) => emitter[p.root] as number)
       where.forEach((i, k) => {
         const p = problems[k] as Definite
+        const kind = emitter[p.root] as number
+        const e = emittedOf(p, kind, rules, tangents(), known)
+        // An antitangent emitter claims that e's tangent is f inside [a, b]: checked on the brain's own values.
+        const claim: TangentClaim | undefined =
+          e === undefined || kind === 2
+            ? undefined
+            : { f: e, g: known(p.f, p.variable)?.integrand ?? p.f, describe: "the integrand", source: "its antiderivative", variable: p.variable, bindings: [...constantBindings(p.constants), ...p.bindings], points: interiorPoints(p.a, p.b) }
         if (p.free) {
           // An expression in the free symbols: the emitted expression at the bounds, by substitution.
-          const kind = emitter[p.root] as number
-          const e = emittedOf(p, kind, rules, tangents(), known)
           const [first, second] = kind === 1 ? [p.lo, p.hi] : [p.hi, p.lo]
-          out[i] = { expr: e === undefined ? undefined : op("-", substitute(e, p.variable, first), substitute(e, p.variable, second)) }
+          out[i] = { expr: e === undefined ? undefined : op("-", substitute(e, p.variable, first), substitute(e, p.variable, second)), claim }
           return
         }
         const v = values[k] as number
-        out[i] = { expr: Number.isFinite(v) ? { _tag: "Float", value: v } : undefined }
+        out[i] = { expr: Number.isFinite(v) ? { _tag: "Float", value: v } : undefined, claim }
       })
       return out
     },

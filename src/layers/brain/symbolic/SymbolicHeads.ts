@@ -20,6 +20,7 @@ import * as T from "../../../tensor/index.js"
 import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
 import { canFeaturize, featurize, unknownOf, type BrainInput } from "../featurize.js"
+import type { TangentClaim } from "../selfCheck.js"
 import { headRow, heads } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
@@ -72,8 +73,11 @@ export const constantBindings = (constants: ReadonlyArray<string>): Array<readon
 export interface SymbolicHeads {
   readonly canLearn: (ex: BrainExample) => boolean
   readonly prepareStep: (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => void
-  /** The answer to an input, or undefined when no emitter is learned for it (the numeric path answers). */
-  readonly answer: (input: BrainInput) => { readonly expr: Expr | undefined } | undefined
+  /**
+   * The answer to an input, or undefined when no emitter is learned for it (the numeric
+   * path answers); with the claim the brain checks before giving it (../selfCheck.ts).
+   */
+  readonly answer: (input: BrainInput) => { readonly expr: Expr | undefined; readonly claim?: TangentClaim | undefined } | undefined
   readonly state: () => BrainState
   readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
   /** The tangent rules learned so far (level 6's antitangents build on them). */
@@ -83,8 +87,11 @@ export interface SymbolicHeads {
    * `(h g v)` it answers with g's tangent along v, g is one (the definition of an
    * antitangent, read off its own learned emitter choice). Undefined otherwise.
    */
-  readonly knownAntitangent: (e: Expr, variable: string) => Expr | undefined
+  readonly knownAntitangent: KnownAntitangent
 }
+
+/** An antitangent known by construction, with the integrand as the brain writes it (its tangent of the antitangent). */
+export type KnownAntitangent = (e: Expr, variable: string) => { readonly antitangent: Expr; readonly integrand: Expr } | undefined
 
 /** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
 export const evaluatorOf = (net: ArithmeticBrain): TrustedEvaluator => ({
@@ -134,7 +141,10 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
     knownAntitangent: (e, variable) => {
       if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 2 || !canFeaturize(e)) return undefined
       const v = e.args[1] as Expr
-      return v._tag === "Symbol" && v.name === variable && emitter[headRow(e, 2)] === TANGENT ? (e.args[0] as Expr) : undefined
+      if (v._tag !== "Symbol" || v.name !== variable || emitter[headRow(e, 2)] !== TANGENT || rules === undefined) return undefined
+      const antitangent = e.args[0] as Expr
+      const integrand = emitTangent(antitangent, variable, rules, headRow)
+      return integrand === undefined ? undefined : { antitangent, integrand }
     },
     canLearn: (ex) => ex.target._tag === "Expression" && problemOf(ex.input) !== undefined,
     prepareStep: (batch, progress) => {
@@ -155,8 +165,12 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
     },
     answer: (input) => {
       const p = problemOf(input)
-      if (p === undefined || (emitter[p.root] as number) < 0) return undefined
-      return { expr: emit(p, emitter[p.root] as number) }
+      const kind = p === undefined ? -1 : (emitter[p.root] as number)
+      if (p === undefined || kind < 0) return undefined
+      const expr = emit(p, kind)
+      if (expr === undefined || kind !== TANGENT) return { expr }
+      // The tangent emitter claims that expr is f's tangent: checked on the brain's own values.
+      return { expr, claim: { f: p.f, g: expr, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
     },
     state: () => ({
       tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...encodeTerms(rules.heads)],

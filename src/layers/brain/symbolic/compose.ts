@@ -7,20 +7,22 @@
  * with an emitter), not a list of heads.
  */
 import type { Expr } from "../../../domain/Expr.js"
+import { print } from "../../../domain/Polish.js"
 import type { BrainInput } from "../featurize.js"
 
 /**
  * The brain's answer to a subproblem: undefined when it is not a problem the brain
- * answers by an emitter (it stays as it is), `{ expr: undefined }` when it is one but the
- * brain has no answer (then neither has the whole input).
+ * answers by an emitter (it stays as it is), `{ expr: undefined, reason }` when it is one
+ * but the brain has no answer (then neither has the whole input).
  */
-export type SubproblemAnswer = (input: BrainInput) => { readonly expr: Expr | undefined } | undefined
+export type SubproblemAnswer = (input: BrainInput) => { readonly expr: Expr | undefined; readonly reason?: string | undefined } | undefined
 
 /**
  * The input with every proper subtree that is an answered problem replaced by its
- * answer, innermost first; undefined when some such subtree has no answer.
+ * answer, innermost first; `{ reason }` when some such subtree has no answer.
  */
-export const answerInnerProblems = (input: BrainInput, answer: SubproblemAnswer): BrainInput | undefined => {
+export const answerInnerProblems = (input: BrainInput, answer: SubproblemAnswer): BrainInput | { readonly reason: string } => {
+  let failure: string | undefined
   const rebuild = (e: Expr, root: boolean): Expr | undefined => {
     if (e._tag !== "Op" && e._tag !== "Fn") return e
     let changed = false
@@ -34,9 +36,11 @@ export const answerInnerProblems = (input: BrainInput, answer: SubproblemAnswer)
     const node: Expr = !changed ? e : e._tag === "Op" ? { _tag: "Op", op: e.op, args } : { _tag: "Fn", fn: e.fn, args }
     if (root) return node
     const answered = answer({ expr: node, bindings: input.bindings })
-    return answered === undefined ? node : answered.expr
+    if (answered === undefined) return node
+    if (answered.expr === undefined) failure = `the inner ${print(node).slice(0, 80)} has no answer${answered.reason === undefined ? "" : `: ${answered.reason}`}`
+    return answered.expr
   }
   const expr = rebuild(input.expr, true)
-  if (expr === undefined) return undefined
+  if (expr === undefined) return { reason: failure ?? "an inner problem has no answer" }
   return expr === input.expr ? input : { expr, bindings: input.bindings }
 }

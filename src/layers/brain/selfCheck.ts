@@ -1,0 +1,151 @@
+/**
+ * The brain checks its own answer before it gives it, with what it has learned and never
+ * with the Engine (BRAIN-NOTES; docs/brain.md, "When the brain abstains"):
+ *
+ *   - a derivative: the answer, evaluated by the brain's own evaluator, against a
+ *     five-point finite difference of its own values of f, at a few points;
+ *   - an antiderivative (a definite integral's): the finite-difference tangent of the
+ *     antiderivative against f's values at points inside the interval;
+ *   - an unknown's value (a readout root, as `solve`'s): the node the readout reads
+ *     (the equation) evaluated with the unknown bound to the answer vanishes.
+ *
+ * Each check returns undefined when it passes, else the reason. Tolerances were chosen
+ * on the validation split (data/generated/val, never the test split), with the default
+ * run's final model: every level-5 derivative passes at a tenth of TANGENT_TOLERANCE but
+ * one, every level-6 antiderivative at a hundredth; every level-7 solution's distance to
+ * its root is within 2e-4 · max(1, |x|), and ROOT_TOLERANCE is half the grading's 1e-3.
+ */
+import type { Expr } from "../../domain/Expr.js"
+import { featurize, type BrainInput, type FeaturizedBatch } from "./featurize.js"
+
+/** Every row's value of a featurized batch (the brain's forward pass). */
+export type Evaluate = (batch: FeaturizedBatch) => Float64Array
+
+type Bindings = ReadonlyArray<readonly [string, number]>
+
+/** Relative disagreement at which a derivative or antiderivative check fails. */
+export const TANGENT_TOLERANCE = 1e-5
+/** A point is used only where two step sizes of the finite difference agree this well. */
+const DIFFERENCE_AGREEMENT = 1e-6
+/** The distance to the root (relative to max(1, |answer|)) at which a solution check fails. */
+export const ROOT_TOLERANCE = 5e-4
+const STEP = 1e-3
+/** Beyond this magnitude the brain's exponential units are clamped (exp 50 ≈ 5e21): values are not checked there. */
+const FAITHFUL = 1e15
+/** How much of |f| enters a tangent check's scale (a derivative of a large, nearly flat f rounds at that size). */
+const ROUNDING_SCALE = 1e-4
+/** Points of a derivative's check: away from 0, 1 and each other (as the rule learners sample). */
+const TANGENT_POINTS = [0.43, 0.97, 1.61, 2.09]
+/** Where inside [a, b] an antiderivative is checked. */
+const INTERIOR = [0.17, 0.5, 0.83]
+/** Fewer usable points than this: the answer cannot be checked, so it is not given. */
+const MIN_POINTS = 2
+
+/** Root values of many inputs in one pass of the evaluator. */
+const rootValues = (evaluate: Evaluate, inputs: ReadonlyArray<BrainInput>): Float64Array => {
+  if (inputs.length === 0) return new Float64Array(0)
+  const batch = featurize(inputs)
+  const values = evaluate(batch)
+  return Float64Array.from(batch.roots, (r) => values[r] as number)
+}
+
+const at = (bindings: Bindings, variable: string, x: number): Bindings => [[variable, x], ...bindings.filter(([n]) => n !== variable)]
+
+/** `g` claims to be the tangent of `f` along `variable` (other symbols bound by `bindings`). */
+export interface TangentClaim {
+  readonly f: Expr
+  readonly g: Expr
+  /** What g and f are, for the reason given when the check fails ("its derivative", "f"). */
+  readonly describe: string
+  readonly source: string
+  readonly variable: string
+  readonly bindings: Bindings
+  /** Where to check; TANGENT_POINTS when absent. */
+  readonly points?: ReadonlyArray<number>
+  /**
+   * Points that must be checkable for the answer to be given (MIN_POINTS when absent; 0:
+   * only a disagreement withholds it, as for a derivative built from rules that were each
+   * checked when learned).
+   */
+  readonly minPoints?: number
+}
+
+const OFFSETS = [2, 1, -1, -2, 4, 2, -2, -4] // steps h (first four) and 2h (last four)
+/** Step sizes tried in turn at a point where the larger one's differences disagree (a steep or oscillating f). */
+const STEPS = [1e-3, 1e-4, 1e-5]
+
+/** Checks each claim: g against the finite-difference tangent of f, by the brain's own values. */
+export const checkTangents = (evaluate: Evaluate, claims: ReadonlyArray<TangentClaim>): Array<string | undefined> => {
+  const usable = new Array<number>(claims.length).fill(0)
+  const failed = new Array<string | undefined>(claims.length).fill(undefined)
+  let open = claims.flatMap((c, claim) => (c.points ?? TANGENT_POINTS).map((x) => ({ claim, x })))
+  for (const step of STEPS) {
+    if (open.length === 0) break
+    const inputs: Array<BrainInput> = []
+    for (const { claim, x } of open) {
+      const c = claims[claim] as TangentClaim
+      for (const o of OFFSETS) inputs.push({ expr: c.f, bindings: at(c.bindings, c.variable, x + o * step) })
+      inputs.push({ expr: c.g, bindings: at(c.bindings, c.variable, x) })
+    }
+    const v = rootValues(evaluate, inputs)
+    const width = OFFSETS.length + 1
+    const retry: typeof open = []
+    open.forEach(({ claim, x }, k) => {
+      const f = (i: number) => v[k * width + i] as number
+      const fine = (-f(0) + 8 * f(1) - 8 * f(2) + f(3)) / (12 * step)
+      const coarse = (-f(4) + 8 * f(5) - 8 * f(6) + f(7)) / (24 * step)
+      const g = v[k * width + OFFSETS.length] as number
+      if (!Number.isFinite(fine) || !Number.isFinite(coarse) || Math.abs(fine - coarse) > DIFFERENCE_AGREEMENT * (1 + Math.abs(fine))) {
+        retry.push({ claim, x })
+        return
+      }
+      // Nothing to learn from a point where the evaluator saturates: f exactly flat where g is
+      // not (a clamped unit), or values past the range its units compute faithfully.
+      if (OFFSETS.every((_, i) => f(i) === f(0)) && Math.abs(g) > TANGENT_TOLERANCE) return
+      if (Math.abs(f(0)) > FAITHFUL || Math.abs(g) > FAITHFUL) return
+      usable[claim]!++
+      const c = claims[claim] as TangentClaim
+      // The scale of the comparison includes f's own size: rounding in an expression of large values.
+      const scale = 1 + Math.abs(fine) + ROUNDING_SCALE * Math.abs(f(1))
+      if (!(Math.abs(g - fine) <= TANGENT_TOLERANCE * scale) && failed[claim] === undefined)
+        failed[claim] = `at ${c.variable} = ${round(x)} ${c.describe} is ${round(g)}, but ${c.source} changes at ${round(fine)} (by its own values)`
+    })
+    open = retry
+  }
+  return claims.map((c, k) =>
+    failed[k] ?? ((usable[k] as number) < (c.minPoints ?? MIN_POINTS) ? `its own values could not be differentiated at enough points to check ${c.describe}` : undefined)
+  )
+}
+
+/** Points where an antiderivative over [a, b] is checked (its own variable's values). */
+export const interiorPoints = (a: number, b: number): Array<number> => INTERIOR.map((t) => a + t * (b - a))
+
+/** `value` claims to make the node `equation` (read by a readout root) vanish at `variable` = value. */
+export interface RootClaim {
+  readonly equation: Expr
+  readonly variable: string
+  readonly value: number
+  readonly bindings: Bindings
+}
+
+/**
+ * Checks each claim: the equation node at the answer and one step either side, by the
+ * brain's own values; the distance to its root that a Newton step estimates (value over
+ * slope) must be within ROOT_TOLERANCE · max(1, |answer|).
+ */
+export const checkRoots = (evaluate: Evaluate, claims: ReadonlyArray<RootClaim>): Array<string | undefined> => {
+  const inputs: Array<BrainInput> = []
+  for (const c of claims) for (const o of [0, 1, -1]) inputs.push({ expr: c.equation, bindings: at(c.bindings, c.variable, c.value + o * STEP) })
+  const v = rootValues(evaluate, inputs)
+  return claims.map((c, k) => {
+    const [e, up, down] = [v[3 * k], v[3 * k + 1], v[3 * k + 2]] as [number, number, number]
+    const slope = (up - down) / (2 * STEP)
+    const distance = Math.abs(e / slope)
+    if (!Number.isFinite(distance)) return `substituting ${round(c.value)} for ${c.variable} gives no value it can check`
+    return distance <= ROOT_TOLERANCE * Math.max(1, Math.abs(c.value))
+      ? undefined
+      : `substituting ${round(c.value)} for ${c.variable}, its own evaluation leaves ${round(e)}: the root is about ${round(c.value - e / slope)}`
+  })
+}
+
+const round = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(6))) : String(x))
