@@ -28,11 +28,11 @@ import { Rng } from "../../src/domain/Random.js"
 import { lineOf, solveAndVerify } from "../../src/layers/generator/chunk.js"
 import { engineKernel } from "../../src/layers/generator/kernel.js"
 import { affine, fracNumber } from "../../src/plugins/builtin/level7.js"
-import type { CurriculumLevel, Problem } from "../../src/plugins/Level.js"
+import type { CurriculumLevel, Problem } from "../../src/services/CurriculumLevel.js"
 import { builtinRegistry } from "../../src/plugins/registry.js"
 
 const PER_GROUP = 200
-const DIR = fileURLToPath(new URL("./", import.meta.url))
+export const DIR = fileURLToPath(new URL("./", import.meta.url))
 
 /** Names the generator never writes: single letters it does not use, and longer identifiers. */
 const SINGLE = ["t", "k", "s", "m", "q", "r", "u", "w", "p", "g", "h", "j", "n", "o", "A", "B", "Q", "Z"]
@@ -117,7 +117,7 @@ const derivand = (rng: Rng): { readonly f: Expr; readonly v: string } => {
   return { f: p.args[0] as Expr, v: (p.args[1] as Extract<Expr, { _tag: "Symbol" }>).name }
 }
 
-const groups: ReadonlyArray<Group> = [
+export const groups: ReadonlyArray<Group> = [
   renamedGroup(3),
   renamedGroup(5),
   renamedGroup(6),
@@ -176,7 +176,7 @@ const definite = (rng: Rng, f: Expr): Expr => {
  * Shapes and functions the curriculum does not teach (data/untaught/): what the brain
  * should not answer unless its answer is right (its own check, docs/brain.md).
  */
-const untaughtGroups: ReadonlyArray<Group> = [
+export const untaughtGroups: ReadonlyArray<Group> = [
   {
     name: "by_parts",
     level: 6,
@@ -264,7 +264,7 @@ export const buildGroup = (g: Group): Array<string> => {
   return lines
 }
 
-const UNTAUGHT_DIR = fileURLToPath(new URL("../untaught/", import.meta.url))
+export const UNTAUGHT_DIR = fileURLToPath(new URL("../untaught/", import.meta.url))
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   let stale = false

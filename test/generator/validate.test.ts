@@ -9,6 +9,7 @@ import * as fs from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { buildLines } from "../../data/edge_cases/build.js"
+import { buildGroup, DIR as probeDir, groups as probeGroups, UNTAUGHT_DIR as untaughtDir, untaughtGroups } from "../../data/probes/build.js"
 import { CurriculumLive } from "../../src/layers/CurriculumLive.js"
 import { layer } from "../../src/layers/generator/GeneratorLive.js"
 import { Generator } from "../../src/services/Generator.js"
@@ -108,6 +109,11 @@ describe("validate --input", () => {
       assert.include(r.problems.find((p) => p.kind === "offspec")?.message, "operator * is not in {+ -}")
     })
   )
+
+  it("data/probes/ and data/untaught/ are what their builder writes (every line answered and verified by the Engine)", () => {
+    for (const [dir, list] of [[probeDir, probeGroups], [untaughtDir, untaughtGroups]] as const)
+      for (const g of list) assert.strictEqual(fs.readFileSync(path.join(dir, `${g.name}.jsonl`), "utf8"), `${buildGroup(g).join("\n")}\n`, g.name)
+  }, 120_000)
 
   it.effect("data/edge_cases/test_hard.jsonl is up to date and verifies", () =>
     Effect.gen(function* () {
