@@ -139,6 +139,11 @@ describe("the trained brain generalizes past the generator's surface forms", () 
     answers(texts).forEach((a, i) => expect(right(texts[i] as string, a), `${texts[i]} → ${a && print(a)}`).toBe(true))
   })
 
+  it("learns the tangent of heads no derivative problem showed it, on trees it writes itself (unary minus, sqrt, tan)", () => {
+    const texts = ["(derive (- (^ x 3)) x)", "(derive (+ (- (^ n 3)) 8) n)", "(derive (sqrt x) x)", "(derive (tan (* 2 x)) x)"]
+    answers(texts).forEach((a, i) => expect(right(texts[i] as string, a), `${texts[i]} → ${a && print(a)}`).toBe(true))
+  })
+
   it("answers a derivative of a derivative, to any order, and an integral of a derivative, over its own answers", () => {
     const texts = [
       "(derive (derive (^ x 3) x) x)",

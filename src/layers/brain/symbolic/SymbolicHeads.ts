@@ -15,13 +15,14 @@
  */
 import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
+import { fn, int, isFunctionName, isOperator, op, sym } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import * as T from "../../../tensor/index.js"
 import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
 import { canFeaturize, featurize, unknownOf, type BrainInput } from "../featurize.js"
 import type { TangentClaim } from "../selfCheck.js"
-import { headRow, heads } from "../vocabulary.js"
+import { headRow, headRowOrNone, heads } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
@@ -93,6 +94,29 @@ export interface SymbolicHeads {
 /** An antitangent known by construction, with the integrand as the brain writes it (its tangent of the antitangent). */
 export type KnownAntitangent = (e: Expr, variable: string) => { readonly antitangent: Expr; readonly integrand: Expr } | undefined
 
+/** The variable of the trees the brain writes to explore a head (any name reads the same: symbols are pointers). */
+const EXPLORED_VARIABLE = "v"
+/** Copies of each exploration tree (each is sampled at its own points). */
+const EXPLORATION_COPIES = 8
+
+/**
+ * Trees the brain writes to learn the tangent rule of a head it can evaluate but met in
+ * no training problem: the head applied to the variable (beside a number, for two
+ * arguments). Name and arity come from the vocabulary, as data; which rule the head
+ * follows is then found by the same search on the brain's own values.
+ */
+export const explorationTrees = (head: number): Array<Expr> => {
+  const row = heads[head] as string
+  const cut = row.lastIndexOf("/")
+  const name = row.slice(0, cut)
+  const arity = Number(row.slice(cut + 1))
+  const build = (args: ReadonlyArray<Expr>): Expr =>
+    isOperator(name) ? op(name, ...args) : isFunctionName(name) ? fn(name, ...args) : int(0)
+  const v = sym(EXPLORED_VARIABLE)
+  const trees = arity === 1 ? [build([v])] : [build([v, int(2)]), build([int(3), v])]
+  return trees.filter((t) => t._tag !== "Integer" && headRowOrNone(t as Extract<Expr, { _tag: "Op" | "Fn" }>, arity) === head).flatMap((t) => new Array<Expr>(EXPLORATION_COPIES).fill(t))
+}
+
 /** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
 export const evaluatorOf = (net: ArithmeticBrain): TrustedEvaluator => ({
   evaluate: (batch) => T.noGrad(() => Float64Array.from(net.forward(batch).values.data)),
@@ -158,8 +182,15 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
         examples,
         progress.fraction,
         { hasRule: (h) => rules?.heads.has(h) === true, emitter, slot },
-        (missing, now) =>
-          (rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable, constants: p.constants })), evaluate, Rng.seeded(0x7a9e + now), rules, missing)),
+        (missing, now) => {
+          // Heads it can evaluate but met in no problem yet are explored on trees it writes itself.
+          const explored = [...heads.keys()].filter((h) => evaluator.isLocked(h) && rules?.heads.has(h) !== true && !missing.has(h))
+          const problems = [
+            ...examples.map(({ p }) => ({ expr: p.f, variable: p.variable, constants: p.constants })),
+            ...explored.flatMap((h) => explorationTrees(h).map((expr) => ({ expr, variable: EXPLORED_VARIABLE })))
+          ]
+          rules = learnTangentRules(problems, evaluate, Rng.seeded(0x7a9e + now), rules, new Set([...missing, ...explored]))
+        },
         (mine) => EMITTERS.map((_, kind) => score(mine, kind))
       )
     },
