@@ -184,7 +184,7 @@ const main = (): void => {
   }
   const brainOnly = process.argv.includes("--brain")
   if (!brainOnly) mlpSection()
-  if (!process.argv.includes("--mlp")) brainSection()
+  if (!process.argv.includes("--mlp") && !brainSection({ smoke: process.argv.includes("--smoke") })) process.exitCode = 1
 }
 
 const mlpSection = (): void => {
