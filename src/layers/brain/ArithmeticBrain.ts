@@ -208,19 +208,10 @@ const sineOf = (a: Tensor, A: Tensor | undefined, w: Tensor, c: Tensor): Tensor 
 
 /**
  * The unary units of a cell, of its first child a [n, 1], with each row's parameters
- * q [n, 12] (the layout in `forward`): sine, exp, log, ratio as columns [n, 4].
+ * q [n, 12] (the layout in `forward`, fused in T.unaryUnits): sine, exp, log, ratio as
+ * columns [n, 4].
  */
-export const unaryUnits = (a: Tensor, q: Tensor): Tensor => {
-  const sine = sineOf(a, col(q, 0), col(q, 1), col(q, 2))
-  const exp = T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))
-  const log = T.add(T.mul(col(q, 5), T.log(T.clamp(T.abs(a), 1e-12, 1e300))), col(q, 6))
-  const numerator = sineOf(a, col(q, 7), col(q, 8), col(q, 9))
-  const denominator = sineOf(a, undefined, col(q, 10), col(q, 11))
-  const small = Array.from(denominator.data, (v) => (Math.abs(v) < RATIO_FLOOR ? 1 : 0))
-  const floor = T.column(Array.from(denominator.data, (v) => (v < 0 ? -RATIO_FLOOR : RATIO_FLOOR)))
-  const ratio = T.div(numerator, T.where(small, floor, denominator))
-  return T.concatCols([sine, exp, log, ratio])
-}
+export const unaryUnits = (a: Tensor, q: Tensor): Tensor => T.unaryUnits(a, q)
 
 /** a with |a| < 1e-12 replaced by ±1e-12 (a constant there), for quotients by a. */
 const awayFromZero = (a: Tensor): Tensor => {
@@ -295,6 +286,12 @@ export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor => {
  */
 export const readoutUnit = (v: Tensor, t: Tensor, q: Tensor, signs: Tensor): Tensor =>
   T.mul(signs, expClamped(T.add(col(q, 0), T.add(T.mul(col(q, 1), lnAbs(v)), T.mul(col(q, 2), lnAbs(t))))))
+
+/** A height level's unit values [·, K]: of all its rows, or of some rows (by their index in the level). */
+interface LevelPaths {
+  readonly all: () => Tensor
+  readonly at: (local: Int32Array) => Tensor
+}
 
 /** Entries that are not finite read 0 (with no gradient there). */
 const finiteOnly = (x: Tensor): Tensor => {
@@ -492,15 +489,31 @@ export class ArithmeticBrain extends Module {
     let gateLogits: Tensor | undefined
     const gateTable = (): Tensor =>
       (gateLogits ??= tangentMode ? T.concatCols([this.gate.table(), this.readoutGate.table()]) : this.gate.table())
-    // Per-level path values and gates [n, K], so that the roots' can be gathered.
-    const pathRows: Array<Tensor> = []
+    // Every unit's value (without tangents) for rows of a level, from the children's values.
+    const allUnits = (a: Tensor, b: Tensor, head: T.Index): Tensor =>
+      T.concatCols([T.arithmeticUnits(a, b, units, head), T.unaryUnits(a, unary, head)])
+    // Per-level path values [n, K] (all rows, or some rows by their index in the level) and
+    // gates, so that the roots' can be gathered.
+    const pathRows: Array<LevelPaths> = []
     const gateRows: Array<Int32Array | Tensor> = []
     for (const level of batch.levels) {
       const a = child(level.child0) // [n, 1]
       const b = child(level.child1) // [n, 1]
-      const unaryParameters = T.gather(unary, level.head)
+      const gates = this.gates(level.head, gateTable, K) // [n, K] or every row's locked unit
+      if (!tangentMode && gates instanceof Int32Array && gates.every((k) => k < PATH_COUNT)) {
+        // Every gate locked: a node's value is its own unit's, the only one computed. Every
+        // unit's value (read at the roots by the objective, or for all rows) on demand.
+        valueParts.push(T.lockedUnits(a, b, units, unary, level.head, gates))
+        let all: Tensor | undefined
+        pathRows.push({
+          all: () => (all ??= allUnits(a, b, level.head)),
+          at: (local) => (all !== undefined ? T.gather(all, local) : allUnits(T.gather(a, local), T.gather(b, local), Int32Array.from(local, (j) => level.head[j] as number)))
+        })
+        gateRows.push(gates)
+        continue
+      }
       // affine, product, power-product, exponent (the formulas in the header), fused in one op
-      const parts = [T.arithmeticUnits(a, b, units, level.head), unaryUnits(a, unaryParameters)]
+      const parts = [T.arithmeticUnits(a, b, units, level.head), T.unaryUnits(a, unary, level.head)]
       let tangentPaths: Tensor | undefined
       if (readout !== undefined) {
         const ta = childTangent(level.child0)
@@ -515,12 +528,11 @@ export class ArithmeticBrain extends Module {
         )
         parts.push(readoutUnit(a, ta, T.gather(readout, level.head), signs))
         tangentPaths = finiteOnly(
-          T.concatCols([arithmeticTangents(a, b, ta, tb, T.gather(units, level.head)), unaryTangents(a, ta, unaryParameters), T.zeros(a.rows, 1)])
+          T.concatCols([arithmeticTangents(a, b, ta, tb, T.gather(units, level.head)), unaryTangents(a, ta, T.gather(unary, level.head)), T.zeros(a.rows, 1)])
         )
       }
       const paths = T.concatCols(parts) // [n, K]
-      const gates = this.gates(level.head, gateTable, K) // [n, K]
-      pathRows.push(paths)
+      pathRows.push({ all: () => paths, at: (local) => T.gather(paths, local) })
       gateRows.push(gates)
       // Σₖ gₖ pathₖ: with every gate locked, the locked unit's path (row k of the identity · paths)
       const mix = (x: Tensor) =>
@@ -549,9 +561,29 @@ export class ArithmeticBrain extends Module {
       })
       return oneHot(path, K)
     }
+    const rootPaths = (): Tensor => {
+      if (leafRoot || pathRows.length === 0) return atRoots(leafPaths, pathRows.map((p) => p.all()))
+      // Each level's roots (by their index in the level), then every root's place among them.
+      const local = batch.levels.map(() => [] as Array<number>)
+      const place = batch.roots.map((r) => {
+        const l = batch.levels.findIndex((level) => r < level.start + level.count)
+        local[l]!.push(r - (batch.levels[l] as HeightLevel).start)
+        return l
+      })
+      const used = local.flatMap((rows, l) => (rows.length > 0 ? [l] : []))
+      const offset = new Map<number, number>()
+      used.reduce((at, l) => (offset.set(l, at), at + local[l]!.length), 0)
+      const seen = new Map<number, number>()
+      const index = place.map((l) => {
+        const k = seen.get(l) ?? 0
+        seen.set(l, k + 1)
+        return (offset.get(l) as number) + k
+      })
+      return T.gatherConcat(used.map((l) => (pathRows[l] as LevelPaths).at(Int32Array.from(local[l]!))), index)
+    }
     return {
       output: T.gatherConcat(valueParts, batch.roots),
-      rootPaths: atRoots(leafPaths, pathRows),
+      rootPaths: rootPaths(),
       rootGates: rootGates(),
       // All rows, concatenated on first read (the main objective reads only the roots).
       get values() {
@@ -562,7 +594,7 @@ export class ArithmeticBrain extends Module {
         return (tangents ??= T.concatRows(tangentParts))
       },
       get paths() {
-        return (paths ??= T.concatRows([leafPaths(), ...pathRows]))
+        return (paths ??= T.concatRows([leafPaths(), ...pathRows.map((p) => p.all())]))
       },
       get gates() {
         return (gates ??= T.concatRows([leafGates(), ...gateRows.map((g) => gateTensor(g, K))]))
