@@ -19,7 +19,7 @@
  *
  *   npx tsx bench/brain-step.ts                 check + timings; writes bench/results/brain-step.md
  *   npx tsx bench/brain-step.ts --check         the equivalence check only
- *   npx tsx bench/brain-step.ts --smoke         tiny batches, one round, seconds (npm test runs it)
+ *   npx tsx bench/brain-step.ts --smoke         tiny batches, one round, the check but no torch timing (npm test runs it)
  *   npx tsx bench/brain-step.ts --rounds 5      more rounds
  *   npx tsx bench/brain-step.ts --tuned-malloc  both sides with GLIBC_TUNABLES that keep freed memory
  *   npx tsx bench/brain-step.ts --keep-dump     keep the JSON dump (prints its path)
@@ -52,7 +52,8 @@ const TUNED_MALLOC =
   "glibc.malloc.top_pad=268435456:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"
 const CHILD_FLAG = "GRAPHEME_BRAIN_BENCH_CHILD"
 const SELF = fileURLToPath(import.meta.url)
-const TORCH_SCRIPT = join(SELF, "..", "brain_step_torch.py")
+/** The mirror; GRAPHEME_TORCH_MIRROR points elsewhere (test/bench/smoke.test.ts checks that a broken mirror fails). */
+const TORCH_SCRIPT = process.env["GRAPHEME_TORCH_MIRROR"] ?? join(SELF, "..", "brain_step_torch.py")
 /** Agreement required of PyTorch before anything is timed (relative; see the check's columns). */
 const TOLERANCE = 1e-12
 
@@ -378,7 +379,7 @@ export const brainSection = (options: BrainSectionOptions = {}): boolean => {
       const t = runTsChild(env, smoke)
       if (t === null) return false
       ours.push(t)
-      if (python !== null) {
+      if (python !== null && !smoke) {
         const r = runTorch(python, dump, "bench", env, sizes)
         if (r === null) return false
         theirs.push(r)

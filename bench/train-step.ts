@@ -9,7 +9,7 @@
  *
  * Then the brain section (bench/brain-step.ts): one main-phase training step of the
  * default brain on level-2 and level-3 batches, against the same architecture in PyTorch.
- * `--mlp` or `--brain` runs one section only.
+ * `--mlp` or `--brain` runs one section only; `--smoke` runs tiny sizes (npm test runs it).
  *
  * Each side runs twice: with the default glibc malloc, and with GLIBC_TUNABLES that keep
  * freed memory in the process (TUNED_MALLOC below). On VMs where a first touch of a page
@@ -29,12 +29,19 @@ interface Case {
   readonly sizes: ReadonlyArray<number>
 }
 
-const cases: ReadonlyArray<Case> = [
-  { batch: 1024, sizes: [128, 256, 128, 1] },
-  { batch: 64, sizes: [64, 64, 64, 1] }
-]
-const WARMUP = 3
-const RUNS = 9
+/** `--smoke`: tiny MLPs, few runs, and the brain section's smoke (seconds; npm test runs it). */
+const SMOKE = process.argv.includes("--smoke")
+const cases: ReadonlyArray<Case> = SMOKE
+  ? [
+      { batch: 32, sizes: [8, 16, 8, 1] },
+      { batch: 8, sizes: [8, 8, 8, 1] }
+    ]
+  : [
+      { batch: 1024, sizes: [128, 256, 128, 1] },
+      { batch: 64, sizes: [64, 64, 64, 1] }
+    ]
+const WARMUP = SMOKE ? 1 : 3
+const RUNS = SMOKE ? 3 : 9
 const TUNED_MALLOC =
   "glibc.malloc.top_pad=268435456:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"
 const CHILD_FLAG = "GRAPHEME_BENCH_CHILD"
@@ -163,7 +170,7 @@ const defaultEnv = (): NodeJS.ProcessEnv => {
 
 /** This script again in a child process (same tsx loader), returning its timings. */
 const runTsChild = (env: NodeJS.ProcessEnv): ReadonlyArray<Timing> | null => {
-  const result = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], {
+  const result = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...(SMOKE ? ["--smoke"] : [])], {
     encoding: "utf8",
     timeout: 600_000,
     env: { ...env, [CHILD_FLAG]: "1" }
