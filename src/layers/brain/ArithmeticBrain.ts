@@ -42,6 +42,7 @@ export const READOUT = PATH_COUNT
 export const TANGENT_PATH_COUNT = PATH_COUNT + 1// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
 // the unary units (of the first child only) by generic tensor ops.
 const UNARY_START = T.UNIT_COUNT
+const UNARY_PARAMETERS_COUNT = T.UNARY_PARAMETERS
 if (PATHS[UNARY_START] !== "sine") throw new Error(`ArithmeticBrain: T.arithmeticUnits has ${T.UNIT_COUNT} units`)
 /** Below this |denominator| the ratio unit divides by ±RATIO_FLOOR instead (a constant: no gradient). */
 const RATIO_FLOOR = 1e-3
@@ -221,22 +222,29 @@ const awayFromZero = (a: Tensor): Tensor => {
 const lnAbs = (a: Tensor): Tensor => T.log(T.clamp(T.abs(a), 1e-12, 1e300))
 const expClamped = (x: Tensor): Tensor => T.exp(T.clamp(x, -EXP_LIMIT, EXP_LIMIT))
 
+const one = (x: Tensor) => T.rsubScalar(1, x) // 1 − x
+
 /**
- * Tangents of the units of T.arithmeticUnits: the derivative of each unit along the
- * children's tangents ta, tb [n, 1], at the children's values a, b, with each row's
- * parameters u [n, 10] (T.arithmeticUnits' layout). [n, 4]. Generic calculus of the
- * unit formulas: no unit is tied to a head.
+ * The tangent of one unit: its derivative along the children's tangents ta, tb [n, 1], at
+ * the children's values a, b, with each row's parameters u [n, 10] (T.arithmeticUnits'
+ * layout) and q [n, 12] (T.unaryUnits'). [n, 1]. Generic calculus of the unit formulas: no
+ * unit is tied to a head.
  */
-export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor): Tensor => {
-  const one = (x: Tensor) => T.rsubScalar(1, x) // 1 − x
-  const affine = T.add(T.mul(col(u, 0), ta), T.mul(col(u, 1), tb))
+type UnitTangent = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor, q: Tensor) => Tensor
+
+const affineTangent: UnitTangent = (_a, _b, ta, tb, u) => T.add(T.mul(col(u, 0), ta), T.mul(col(u, 1), tb))
+
+const productTangent: UnitTangent = (a, b, ta, tb, u) => {
   const m1 = T.hardSigmoid(col(u, 2))
   const m2 = T.hardSigmoid(col(u, 3))
   const fa = T.add(T.mul(m1, a), one(m1)) // m₁a + 1 − m₁
   const fb = T.add(T.mul(m2, b), one(m2))
-  const product = T.add(T.mul(T.mul(m1, ta), fb), T.mul(fa, T.mul(m2, tb)))
-  // power-product σ |a|^p₁ |b|^p₂ with σ = (s₁ sgn a + 1 − s₁)(s₂ sgn b + 1 − s₂):
-  // ∂/∂a = (s₂ sgn b + 1 − s₂) p₁ |a|^(p₁−1) (s₁ + (1 − s₁) sgn a), the same in b.
+  return T.add(T.mul(T.mul(m1, ta), fb), T.mul(fa, T.mul(m2, tb)))
+}
+
+// power-product σ |a|^p₁ |b|^p₂ with σ = (s₁ sgn a + 1 − s₁)(s₂ sgn b + 1 − s₂):
+// ∂/∂a = (s₂ sgn b + 1 − s₂) p₁ |a|^(p₁−1) (s₁ + (1 − s₁) sgn a), the same in b.
+const powerTangent: UnitTangent = (a, b, ta, tb, u) => {
   const sa = T.sign(a.detach())
   const sb = T.sign(b.detach())
   const s1 = T.hardSigmoid(col(u, 6))
@@ -251,8 +259,13 @@ export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor,
   const slopeB = T.add(s2, T.mul(one(s2), sb))
   const dA = T.mul(T.mul(gateB, T.mul(p1, expClamped(T.add(T.mul(T.addScalar(p1, -1), la), T.mul(p2, lb))))), slopeA)
   const dB = T.mul(T.mul(gateA, T.mul(p2, expClamped(T.add(T.mul(p1, la), T.mul(T.addScalar(p2, -1), lb))))), slopeB)
-  const power = T.add(T.mul(dA, ta), T.mul(dB, tb))
-  // exponent (1 − n(1 − cos ωb)) exp(r b ln|a|), n = (1 − sgn a)/2
+  return T.add(T.mul(dA, ta), T.mul(dB, tb))
+}
+
+// exponent (1 − n(1 − cos ωb)) exp(r b ln|a|), n = (1 − sgn a)/2
+const exponentTangent: UnitTangent = (a, b, ta, tb, u) => {
+  const sa = T.sign(a.detach())
+  const la = lnAbs(a)
   const r = col(u, 8)
   const omega = col(u, 9)
   const n = T.scale(T.rsubScalar(1, sa), 0.5)
@@ -260,15 +273,18 @@ export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor,
   const P = T.rsubScalar(1, T.mul(n, T.rsubScalar(1, T.cos(T.mul(omega, b)))))
   const dEa = T.div(T.mul(T.mul(P, E), T.mul(r, b)), awayFromZero(a))
   const dEb = T.sub(T.mul(T.mul(P, E), T.mul(r, la)), T.mul(E, T.mul(n, T.mul(omega, T.sin(T.mul(omega, b))))))
-  const exponent = T.add(T.mul(dEa, ta), T.mul(dEb, tb))
-  return T.concatCols([affine, product, power, exponent])
+  return T.add(T.mul(dEa, ta), T.mul(dEb, tb))
 }
 
-/** Tangents of unaryUnits (of the first child a along ta), with the same parameters q [n, 12]. [n, 4] */
-export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor => {
-  const sine = T.mul(T.mul(T.mul(col(q, 0), col(q, 1)), T.cos(T.add(T.mul(col(q, 1), a), col(q, 2)))), ta)
-  const exp = T.mul(T.mul(col(q, 3), T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))), ta)
-  const log = T.div(T.mul(col(q, 5), ta), awayFromZero(a))
+const sineTangent: UnitTangent = (a, _b, ta, _tb, _u, q) =>
+  T.mul(T.mul(T.mul(col(q, 0), col(q, 1)), T.cos(T.add(T.mul(col(q, 1), a), col(q, 2)))), ta)
+
+const expTangent: UnitTangent = (a, _b, ta, _tb, _u, q) =>
+  T.mul(T.mul(col(q, 3), T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))), ta)
+
+const logTangent: UnitTangent = (a, _b, ta, _tb, _u, q) => T.div(T.mul(col(q, 5), ta), awayFromZero(a))
+
+const ratioTangent: UnitTangent = (a, _b, ta, _tb, _u, q) => {
   const numerator = sineOf(a, col(q, 7), col(q, 8), col(q, 9))
   const numeratorSlope = T.mul(T.mul(col(q, 7), col(q, 8)), T.cos(T.add(T.mul(col(q, 8), a), col(q, 9))))
   const denominator = sineOf(a, undefined, col(q, 10), col(q, 11))
@@ -276,9 +292,22 @@ export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor => {
   const floor = T.column(Array.from(denominator.data, (v) => (v < 0 ? -RATIO_FLOOR : RATIO_FLOOR)))
   const D = T.where(small, floor, denominator)
   const denominatorSlope = T.mul(col(q, 10), T.cos(T.add(T.mul(col(q, 10), a), col(q, 11))))
-  const ratio = T.mul(T.sub(T.div(numeratorSlope, D), T.div(T.mul(numerator, denominatorSlope), T.square(D))), ta)
-  return T.concatCols([sine, exp, log, ratio])
+  return T.mul(T.sub(T.div(numeratorSlope, D), T.div(T.mul(numerator, denominatorSlope), T.square(D))), ta)
 }
+
+/** The tangent of each of the PATH_COUNT units, in PATHS' order. */
+const UNIT_TANGENTS: ReadonlyArray<UnitTangent> = [
+  affineTangent, productTangent, powerTangent, exponentTangent, sineTangent, expTangent, logTangent, ratioTangent
+]
+const NONE = T.zeros(0, UNARY_PARAMETERS_COUNT)
+
+/** Tangents of the units of T.arithmeticUnits [n, 4] (see UnitTangent). */
+export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor): Tensor =>
+  T.concatCols(UNIT_TANGENTS.slice(0, UNARY_START).map((f) => f(a, b, ta, tb, u, NONE)))
+
+/** Tangents of unaryUnits (of the first child a along ta), with the same parameters q [n, 12]. [n, 4] */
+export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor =>
+  T.concatCols(UNIT_TANGENTS.slice(UNARY_START).map((f) => f(a, a, ta, ta, NONE, q)))
 
 /**
  * The readout unit of a pair (v, t) [n, 1]: signs [n, 1] (σ times the gated signs, a
@@ -489,9 +518,25 @@ export class ArithmeticBrain extends Module {
     let gateLogits: Tensor | undefined
     const gateTable = (): Tensor =>
       (gateLogits ??= tangentMode ? T.concatCols([this.gate.table(), this.readoutGate.table()]) : this.gate.table())
-    // Every unit's value (without tangents) for rows of a level, from the children's values.
-    const allUnits = (a: Tensor, b: Tensor, head: T.Index): Tensor =>
-      T.concatCols([T.arithmeticUnits(a, b, units, head), T.unaryUnits(a, unary, head)])
+    // The readout's constant signs σ (s₁ sgn a + 1 − s₁)(s₂ sgn ta + 1 − s₂) of rows with heads `head` [n, 1].
+    const readoutSigns = (head: ArrayLike<number>, a: Tensor, ta: Tensor): Tensor =>
+      T.column(
+        Array.from(head, (h, i) => {
+          const sigma = this.readoutSigns[3 * h] as number
+          const s1 = this.readoutSigns[3 * h + 1] as number
+          const s2 = this.readoutSigns[3 * h + 2] as number
+          return sigma * (s1 * Math.sign(a.data[i] as number) + 1 - s1) * (s2 * Math.sign(ta.data[i] as number) + 1 - s2)
+        })
+      )
+    // Every unit's value for rows of a level [n, K], from the children's values (and with
+    // unknowns, the first child's tangent for the readout).
+    const allUnits = (a: Tensor, b: Tensor, head: T.Index, ta?: Tensor): Tensor => {
+      const parts = [T.arithmeticUnits(a, b, units, head), T.unaryUnits(a, unary, head)]
+      if (readout !== undefined && ta !== undefined) parts.push(readoutUnit(a, ta, T.gather(readout, head), readoutSigns(head, a, ta)))
+      return T.concatCols(parts)
+    }
+    // Rows `local` of x (x itself when they are all its rows in order).
+    const rowsOf = (x: Tensor, local: Int32Array): Tensor => (local.length === x.rows && local.every((j, i) => j === i) ? x : T.gather(x, local))
     // Per-level path values [n, K] (all rows, or some rows by their index in the level) and
     // gates, so that the roots' can be gathered.
     const pathRows: Array<LevelPaths> = []
@@ -512,26 +557,50 @@ export class ArithmeticBrain extends Module {
         gateRows.push(gates)
         continue
       }
-      // affine, product, power-product, exponent (the formulas in the header), fused in one op
-      const parts = [T.arithmeticUnits(a, b, units, level.head), T.unaryUnits(a, unary, level.head)]
+      const ta = tangentMode ? childTangent(level.child0) : undefined
+      const tb = tangentMode ? childTangent(level.child1) : undefined
+      if (ta !== undefined && tb !== undefined && gates instanceof Int32Array && gates.every((k) => k <= READOUT)) {
+        // With unknowns, every gate locked: each node's value and tangent of its own unit only,
+        // nodes grouped by unit (the readout's tangent is 0).
+        const groups = Array.from({ length: TANGENT_PATH_COUNT }, () => [] as Array<number>)
+        gates.forEach((k, j) => groups[k]!.push(j))
+        const used = groups.flatMap((rows, k) => (rows.length > 0 ? [k] : []))
+        const place = new Int32Array(level.count)
+        const tangentsByUnit: Array<Tensor> = []
+        const valuesByUnit: Array<Tensor> = []
+        let at = 0
+        for (const k of used) {
+          const local = Int32Array.from(groups[k]!)
+          local.forEach((j, m) => (place[j] = at + m))
+          at += local.length
+          const [ak, bk, tak, tbk] = [a, b, ta, tb].map((x) => rowsOf(x, local)) as [Tensor, Tensor, Tensor, Tensor]
+          const head = local.length === level.count ? level.head : Int32Array.from(local, (j) => level.head[j] as number)
+          if (k === READOUT) {
+            valuesByUnit.push(readoutUnit(ak, tak, T.gather(readout!, head), readoutSigns(head, ak, tak)))
+            tangentsByUnit.push(T.zeros(local.length, 1))
+          } else {
+            valuesByUnit.push(T.lockedUnits(ak, bk, units, unary, head, new Int32Array(local.length).fill(k)))
+            tangentsByUnit.push(finiteOnly((UNIT_TANGENTS[k] as UnitTangent)(ak, bk, tak, tbk, T.gather(units, head), T.gather(unary, head))))
+          }
+        }
+        valueParts.push(used.length === 1 ? (valuesByUnit[0] as Tensor) : T.gatherConcat(valuesByUnit, place))
+        tangentParts.push(used.length === 1 ? (tangentsByUnit[0] as Tensor) : T.gatherConcat(tangentsByUnit, place))
+        let all: Tensor | undefined
+        pathRows.push({
+          all: () => (all ??= allUnits(a, b, level.head, ta)),
+          at: (local) =>
+            all !== undefined ? T.gather(all, local) : allUnits(rowsOf(a, local), rowsOf(b, local), Int32Array.from(local, (j) => level.head[j] as number), rowsOf(ta, local))
+        })
+        gateRows.push(gates)
+        continue
+      }
       let tangentPaths: Tensor | undefined
-      if (readout !== undefined) {
-        const ta = childTangent(level.child0)
-        const tb = childTangent(level.child1)
-        const signs = T.column(
-          Array.from(level.head, (h, i) => {
-            const sigma = this.readoutSigns[3 * h] as number
-            const s1 = this.readoutSigns[3 * h + 1] as number
-            const s2 = this.readoutSigns[3 * h + 2] as number
-            return sigma * (s1 * Math.sign(a.data[i] as number) + 1 - s1) * (s2 * Math.sign(ta.data[i] as number) + 1 - s2)
-          })
-        )
-        parts.push(readoutUnit(a, ta, T.gather(readout, level.head), signs))
+      if (ta !== undefined && tb !== undefined)
         tangentPaths = finiteOnly(
           T.concatCols([arithmeticTangents(a, b, ta, tb, T.gather(units, level.head)), unaryTangents(a, ta, T.gather(unary, level.head)), T.zeros(a.rows, 1)])
         )
-      }
-      const paths = T.concatCols(parts) // [n, K]
+      // affine, product, power-product, exponent (the formulas in the header) fused in one op, the unary units in another
+      const paths = allUnits(a, b, level.head, ta) // [n, K]
       pathRows.push({ all: () => paths, at: (local) => T.gather(paths, local) })
       gateRows.push(gates)
       // Σₖ gₖ pathₖ: with every gate locked, the locked unit's path (row k of the identity · paths)
