@@ -8,7 +8,9 @@
  * are printed. Run: npx tsx bench/train-step.ts
  *
  * Then the brain section (bench/brain-step.ts): one main-phase training step of the
- * default brain on level-2 and level-3 batches, against the same architecture in PyTorch.
+ * default brain on level-2, -3 and -7 batches and the level-5 evaluator, at batch 64 and
+ * 1024, against the same brain in PyTorch (checked equal first); it writes
+ * bench/results/brain-step.md (`npm run bench:readme` puts it in README.md).
  * `--mlp` or `--brain` runs one section only; `--smoke` runs tiny sizes (npm test runs it).
  *
  * Each side runs twice: with the default glibc malloc, and with GLIBC_TUNABLES that keep

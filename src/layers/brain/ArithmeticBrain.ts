@@ -39,10 +39,12 @@ export const PATH_COUNT = PATHS.length
  * search (ArithmeticBrainLive), c, p₁, p₂ per head from a map like the other units'.
  */
 export const READOUT = PATH_COUNT
-export const TANGENT_PATH_COUNT = PATH_COUNT + 1// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
-// the unary units (of the first child only) by generic tensor ops.
+export const TANGENT_PATH_COUNT = PATH_COUNT + 1
+// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
+// the unary units (of the first child only) by another, T.unaryUnits. A height level whose gates are all
+// locked computes each node's own unit only (T.lockedUnits; with unknowns, its tangent too, nodes grouped
+// by unit), and every unit's value only where it is read (the roots' for the objective, or `paths`).
 const UNARY_START = T.UNIT_COUNT
-const UNARY_PARAMETERS_COUNT = T.UNARY_PARAMETERS
 if (PATHS[UNARY_START] !== "sine") throw new Error(`ArithmeticBrain: T.arithmeticUnits has ${T.UNIT_COUNT} units`)
 /** Below this |denominator| the ratio unit divides by ±RATIO_FLOOR instead (a constant: no gradient). */
 const RATIO_FLOOR = 1e-3
@@ -299,7 +301,7 @@ const ratioTangent: UnitTangent = (a, _b, ta, _tb, _u, q) => {
 const UNIT_TANGENTS: ReadonlyArray<UnitTangent> = [
   affineTangent, productTangent, powerTangent, exponentTangent, sineTangent, expTangent, logTangent, ratioTangent
 ]
-const NONE = T.zeros(0, UNARY_PARAMETERS_COUNT)
+const NONE = T.zeros(0, T.UNARY_PARAMETERS) // the parameters a unit does not read
 
 /** Tangents of the units of T.arithmeticUnits [n, 4] (see UnitTangent). */
 export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor): Tensor =>
