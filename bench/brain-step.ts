@@ -44,7 +44,7 @@ import { level5 } from "../src/plugins/builtin/level5.js"
 import { level7 } from "../src/plugins/builtin/level7.js"
 import type { CurriculumLevel } from "../src/plugins/Level.js"
 import * as T from "../src/tensor/index.js"
-import { benchHeader, findTorch, median, writeResult } from "./results.js"
+import { benchHeader, commandOf, findTorch, median, writeResult } from "./results.js"
 
 const MODEL_SEED = 1
 const OPTIMIZER = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, gradClipNorm: 1 }
@@ -419,7 +419,7 @@ export const brainSection = (options: BrainSectionOptions = {}): boolean => {
   if (!smoke && !options.checkOnly)
     writeResult("brain-step", {
       title: "Brain step vs PyTorch",
-      command: `npm run bench:brain-step${options.rounds !== undefined ? ` -- --rounds ${rounds}` : ""}`,
+      command: commandOf("bench:brain-step"),
       header: benchHeader({ loadBefore, loadAfter, extra: torchVersion === undefined ? "PyTorch not installed" : `PyTorch ${torchVersion}, 1 thread` }),
       body: [...lines, "", notes].join("\n")
     })

@@ -30,14 +30,14 @@ export const findTorch = (): string | null => {
 }
 
 const git = (...args: ReadonlyArray<string>): string => {
-  const r = spawnSync("git", args, { encoding: "utf8", cwd: join(RESULTS_DIR, "..") })
+  const r = spawnSync("git", args, { encoding: "utf8", cwd: join(RESULTS_DIR, "..", "..") })
   return r.status === 0 ? r.stdout.trim() : ""
 }
 
-/** The commit measured: the short hash, marked when src/ or bench/ had uncommitted changes. */
+/** The commit measured: the short hash, marked when src/, bench/ (but its results) or package.json had uncommitted changes. */
 export const measuredCommit = (): string => {
   const head = git("rev-parse", "--short", "HEAD") || "unknown"
-  const dirty = git("status", "--porcelain", "--", "src", "bench", "package.json").length > 0
+  const dirty = git("status", "--porcelain", "--", "src", "bench", ":!bench/results", "package.json").length > 0
   return dirty ? `${head} + uncommitted changes` : head
 }
 
@@ -45,6 +45,13 @@ export interface HeaderOptions {
   readonly loadBefore: ReadonlyArray<number>
   readonly loadAfter: ReadonlyArray<number>
   readonly extra?: string
+}
+
+/** The npm script that runs this process (npm_lifecycle_event), else `fallback`; with the arguments after the script. */
+export const commandOf = (fallback: string): string => {
+  const script = process.env["npm_lifecycle_event"]
+  const args = process.argv.slice(2).join(" ")
+  return `npm run ${script ?? fallback}${args === "" ? "" : ` -- ${args}`}`
 }
 
 /** One line: Node, CPUs, the 1-minute load average before and after, anything else measured. */
