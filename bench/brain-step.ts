@@ -407,7 +407,7 @@ export const brainSection = (options: BrainSectionOptions = {}): boolean => {
     const evaluate = c.kind === "evaluate"
     lines.push(
       `| ${c.name} | ${c.kind} | ${f(oursOf(i, "featurize"), 5)} | ${f(oursOf(i, "forward"), 5)} | ${evaluate ? "–" : f(oursOf(i, "backward"), 5)} | ` +
-        `${evaluate ? "–" : f(oursOf(i, "optimizer"), 5)} | **${f(step, 5)}** | ${f(f64, 5)} | **${ratio(step, f64)}** | ${f(f32, 5)} | ${ratio(step, f32)} |`
+        `${evaluate ? "–" : f(oursOf(i, "optimizer"), 5)} | **${step.toFixed(2)}** | ${f(f64, 5)} | **${ratio(step, f64)}** | ${f(f32, 5)} | ${ratio(step, f32)} |`
     )
   })
   const nonFinite = theirs.some((r) => Object.values(r.timings).some((x) => !x.finite))
