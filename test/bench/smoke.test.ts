@@ -74,6 +74,9 @@ describe("benchmarks run (--smoke)", () => {
     }
   })
 
+  it("README.md quotes bench/results/ as written (npm run bench:readme -- --check)", { timeout: TIMEOUT }, async () =>
+    expectRan(await bench("readme", ["--check"]), [/README.md is up to date with \d+ fragment/]))
+
   it.skipIf(!hasTorch)("brain-step's check fails on a broken mirror (a renamed parameter, a changed unit)", { timeout: TIMEOUT }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "mirror-"))
     try {
