@@ -20,8 +20,12 @@ export const median = (xs: ReadonlyArray<number>): number => {
   return s[Math.floor(s.length / 2)]!
 }
 
-/** A python3 that imports torch (`python3`, else Debian's `/usr/bin/python3`), or null. */
+/**
+ * A python3 that imports torch (`python3`, else Debian's `/usr/bin/python3`), or null;
+ * null with GRAPHEME_BENCH_NO_TORCH=1 (what a machine without torch, as CI, runs).
+ */
 export const findTorch = (): string | null => {
+  if (process.env["GRAPHEME_BENCH_NO_TORCH"] === "1") return null
   for (const python of ["python3", "/usr/bin/python3"]) {
     const probe = spawnSync(python, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 })
     if (probe.status === 0) return python

@@ -25,6 +25,7 @@ import { Rng } from "../src/domain/Random.js"
 import * as Adam from "../src/layers/optimizers/Adam.js"
 import * as T from "../src/tensor/index.js"
 import { brainSection } from "./brain-step.js"
+import { findTorch } from "./results.js"
 
 interface Case {
   readonly batch: number
@@ -134,14 +135,6 @@ for dtype_name, dtype in [("float64", torch.float64), ("float32", torch.float32)
         out[f"{dtype_name}:{batch}"] = times[len(times) // 2]
 print(json.dumps(out))
 `
-
-const findTorch = (): string | null => {
-  for (const python of ["python3", "/usr/bin/python3"]) {
-    const probe = spawnSync(python, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 })
-    if (probe.status === 0) return python
-  }
-  return null
-}
 
 const runTorch = (python: string, env: NodeJS.ProcessEnv): Record<string, number | string> | null => {
   const result = spawnSync(python, ["-c", pythonBench, JSON.stringify(cases), String(WARMUP), String(RUNS)], {
