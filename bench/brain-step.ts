@@ -1,25 +1,28 @@
 /**
- * Times one main-phase training step of the default brain (ArithmeticBrain, gates locked):
- *   featurize → forward → numericObjective → backward → Adam step (clip 1, lr 0.01, no decay)
- * on fixed seeded batches of level-2 and level-3 problems (batch 64 and 1024): median of
- * RUNS steps after WARMUP warm-up steps per case (and one warm-up pass over every case
- * first, with a full GC between cases). Featurize is timed on its own and left out of the
- * "step" column (PyTorch is fed the featurized index arrays); "step+feat" includes it.
- * "step CPU" is the process's user + system time for the step, less sensitive to other
- * jobs on the machine than the wall clock.
+ * Times the default brain (ArithmeticBrain, every head's gate locked: the main phase) on
+ * fixed seeded batches, against the same architecture in PyTorch:
+ *   L2, L3, L7  train step: featurize → forward → numericObjective → backward → Adam (clip 1)
+ *               (level 7's equations carry tangents, the unknown's pair and the readout unit)
+ *   L5          the evaluator the rule learners call (symbolic/learn.ts): one forward pass
+ *               without a graph, every row's value, over level-5 integrands with x bound
+ * at batch 64 and 1024: median of RUNS steps after WARMUP warm-up steps per case (one
+ * warm-up pass over every case first, a full GC between cases). Featurize is timed on its
+ * own and left out of the "step" column (PyTorch is fed the featurized index arrays).
  *
  * If PyTorch is importable (`python3`, else `/usr/bin/python3`), bench/brain_step_torch.py
- * builds the same architecture in PyTorch (1 thread, float64 and float32; two dataflows,
- * see there), loads the same initial weights and the same featurized index arrays (a JSON
+ * builds the same brain, loads the same initial weights and featurized index arrays (a JSON
  * dump written here), checks that node values, loss, gradients and one clipped Adam step
- * agree with ours, and times the same step.
+ * agree with ours (to 1e-12, or to how far one ulp of the weights moves torch's own values
+ * where that is further; else the bench fails before timing anything), and times the
+ * same step in float64 and float32, one thread. The TS child and the torch child run in
+ * turn, ROUNDS times; each figure is the median over the rounds of the per-round medians.
  *
- *   npx tsx bench/brain-step.ts               check + timings (bench/train-step.ts runs this too)
- *   npx tsx bench/brain-step.ts --check       the equivalence check only
- *   npx tsx bench/brain-step.ts --keep-dump   keep the JSON dump (prints its path)
- *
- * Each side runs under the default glibc malloc and with GLIBC_TUNABLES that keep freed
- * memory in the process (see bench/train-step.ts for why that matters on this VM).
+ *   npx tsx bench/brain-step.ts                 check + timings; writes bench/results/brain-step.md
+ *   npx tsx bench/brain-step.ts --check         the equivalence check only
+ *   npx tsx bench/brain-step.ts --smoke         tiny batches, one round, the check but no torch timing (npm test runs it)
+ *   npx tsx bench/brain-step.ts --rounds 5      more rounds
+ *   npx tsx bench/brain-step.ts --tuned-malloc  both sides with GLIBC_TUNABLES that keep freed memory
+ *   npx tsx bench/brain-step.ts --keep-dump     keep the JSON dump (prints its path)
  */
 import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
@@ -27,47 +30,67 @@ import { cpus, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
+import type { Expr } from "../src/domain/Expr.js"
 import { Rng } from "../src/domain/Random.js"
 import { ArithmeticBrain } from "../src/layers/brain/ArithmeticBrain.js"
-import { featurize, type BrainInput, type FeaturizedBatch } from "../src/layers/brain/featurize.js"
+import { canFeaturize, featurize, type BrainInput, type FeaturizedBatch } from "../src/layers/brain/featurize.js"
 import { numericObjective } from "../src/layers/brain/objective.js"
 import { run } from "../src/layers/engine/run.js"
 import { numberOfAnswer } from "../src/layers/grading.js"
 import * as Adam from "../src/layers/optimizers/Adam.js"
 import { level2 } from "../src/plugins/builtin/level2.js"
 import { level3 } from "../src/plugins/builtin/level3.js"
+import { level5 } from "../src/plugins/builtin/level5.js"
+import { level7 } from "../src/plugins/builtin/level7.js"
 import type { CurriculumLevel } from "../src/services/CurriculumLevel.js"
+import * as T from "../src/tensor/index.js"
+import { benchHeader, commandOf, findTorch, median, writeResult } from "./results.js"
 
-const WARMUP = 20
-const RUNS = 21
 const MODEL_SEED = 1
 const OPTIMIZER = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, gradClipNorm: 1 }
 const TUNED_MALLOC =
   "glibc.malloc.top_pad=268435456:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"
 const CHILD_FLAG = "GRAPHEME_BRAIN_BENCH_CHILD"
 const SELF = fileURLToPath(import.meta.url)
-const TORCH_SCRIPT = join(SELF, "..", "brain_step_torch.py")
+/** The mirror; GRAPHEME_TORCH_MIRROR points elsewhere (test/bench/smoke.test.ts checks that a broken mirror fails). */
+const TORCH_SCRIPT = process.env["GRAPHEME_TORCH_MIRROR"] ?? join(SELF, "..", "brain_step_torch.py")
+/** Agreement required of PyTorch before anything is timed (relative; see the check's columns). */
+const TOLERANCE = 1e-12
+
+type Kind = "train" | "evaluate"
 
 interface Case {
   readonly name: string
   readonly level: CurriculumLevel
   readonly batch: number
+  readonly kind: Kind
 }
 
-const cases: ReadonlyArray<Case> = [
-  { name: "L2 b64", level: level2, batch: 64 },
-  { name: "L2 b1024", level: level2, batch: 1024 },
-  { name: "L3 b64", level: level3, batch: 64 },
-  { name: "L3 b1024", level: level3, batch: 1024 }
-]
+interface Sizes {
+  readonly warmup: number
+  readonly runs: number
+  readonly batches: readonly [number, number]
+}
+const FULL: Sizes = { warmup: 20, runs: 21, batches: [64, 1024] }
+const SMOKE: Sizes = { warmup: 1, runs: 3, batches: [4, 16] }
+
+const casesOf = (sizes: Sizes): ReadonlyArray<Case> =>
+  (
+    [
+      ["L2", level2, "train"],
+      ["L3", level3, "train"],
+      ["L5", level5, "evaluate"],
+      ["L7", level7, "train"]
+    ] as const
+  ).flatMap(([label, level, kind]) => sizes.batches.map((batch) => ({ name: `${label} b${batch}`, level, batch, kind })))
 
 interface Data {
   readonly inputs: ReadonlyArray<BrainInput>
   readonly targets: Float64Array
 }
 
-/** A fixed batch: problems of the level with the Engine's numeric answers. */
-const draw = (level: CurriculumLevel, count: number, seed: number): Data => {
+/** A fixed batch of a train case: problems of the level with the Engine's numeric answers. */
+const drawProblems = (level: CurriculumLevel, count: number, seed: number): Data => {
   const rng = Rng.seeded(seed, level.level)
   const inputs: Array<BrainInput> = []
   const targets: Array<number> = []
@@ -86,6 +109,23 @@ const draw = (level: CurriculumLevel, count: number, seed: number): Data => {
   return { inputs, targets: Float64Array.from(targets) }
 }
 
+/** A fixed batch of an evaluate case: level-5 integrands f of (derive f x), x bound in [0.3, 2.2] (learn.ts's range). */
+const drawIntegrands = (level: CurriculumLevel, count: number, seed: number): Data => {
+  const rng = Rng.seeded(seed, level.level)
+  const inputs: Array<BrainInput> = []
+  while (inputs.length < count) {
+    const e = level.generate(rng).input
+    if (e._tag !== "Fn" || e.fn !== "derive") continue
+    const f = e.args[0] as Expr
+    const variable = e.args[1] as Expr
+    if (variable._tag !== "Symbol" || !canFeaturize(f)) continue
+    inputs.push({ expr: f, bindings: [[variable.name, rng.uniform(0.3, 2.2)]] })
+  }
+  return { inputs, targets: new Float64Array(count) }
+}
+
+const draw = (c: Case): Data => (c.kind === "train" ? drawProblems : drawIntegrands)(c.level, c.batch, 7)
+
 /** A fresh brain with every head of the batch locked to its initial argmax (the main phase). */
 const makeNet = (features: FeaturizedBatch): ArithmeticBrain => {
   const net = new ArithmeticBrain(Rng.seeded(MODEL_SEED, 0xb7a1), { embedding: 8 })
@@ -95,23 +135,16 @@ const makeNet = (features: FeaturizedBatch): ArithmeticBrain => {
 
 const makeAdam = (net: ArithmeticBrain) => Effect.runSync(Adam.make(net.parameters(), OPTIMIZER))
 
-const median = (xs: ReadonlyArray<number>): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
-
 export interface BrainTiming {
   readonly featurize: number
+  /** forward + objective (train), the forward pass without a graph (evaluate). */
   readonly forward: number
   readonly backward: number
   readonly optimizer: number
-  /** forward + objective + backward + Adam (featurize excluded). */
+  /** forward + objective + backward + Adam (train), forward (evaluate); featurize excluded. */
   readonly step: number
-  readonly stepMin: number
-  /** CPU time (user + system, all threads) of the step: less sensitive to other processes. */
+  /** CPU time (user + system, all threads) of the step. */
   readonly stepCpu: number
-  /** featurize + step. */
-  readonly total: number
 }
 
 interface Prepared {
@@ -122,41 +155,45 @@ interface Prepared {
 }
 
 const prepare = (c: Case): Prepared => {
-  const data = draw(c.level, c.batch, 7)
+  const data = draw(c)
   const net = makeNet(featurize(data.inputs))
   return { c, data, net, opt: makeAdam(net) }
 }
 
-/** WARMUP steps, then RUNS timed steps. */
-const benchTs = ({ c, data, net, opt }: Prepared, runs = RUNS): BrainTiming => {
+/** `warmup` steps, then `runs` timed steps. */
+const benchTs = ({ c, data, net, opt }: Prepared, warmup: number, runs: number): BrainTiming => {
   const rows: Array<readonly [number, number, number, number, number]> = []
-  for (let r = 0; r < WARMUP + runs; r++) {
+  for (let r = 0; r < warmup + runs; r++) {
     const t0 = performance.now()
     const features = featurize(data.inputs)
     const t1 = performance.now()
     const c1 = process.cpuUsage()
-    opt.zeroGrad()
-    const loss = numericObjective(net.forward(features), data.targets)
-    const t2 = performance.now()
-    loss.backward()
-    const t3 = performance.now()
-    opt.step()
+    let t2: number, t3: number
+    if (c.kind === "evaluate") {
+      const values = T.noGrad(() => Float64Array.from(net.forward(features).values.data))
+      t2 = t3 = performance.now()
+      if (values.length === 0) throw new Error(`${c.name}: no values`)
+    } else {
+      opt.zeroGrad()
+      const loss = numericObjective(net.forward(features), data.targets)
+      t2 = performance.now()
+      loss.backward()
+      t3 = performance.now()
+      opt.step()
+      if (!Number.isFinite(loss.item())) throw new Error(`${c.name}: loss is ${loss.item()}`)
+    }
     const t4 = performance.now()
     const cpu = process.cpuUsage(c1)
-    if (!Number.isFinite(loss.item())) throw new Error(`${c.name}: loss is ${loss.item()}`)
-    if (r >= WARMUP) rows.push([t1 - t0, t2 - t1, t3 - t2, t4 - t3, (cpu.user + cpu.system) / 1000])
+    if (r >= warmup) rows.push([t1 - t0, t2 - t1, t3 - t2, t4 - t3, (cpu.user + cpu.system) / 1000])
   }
   const col = (k: number) => rows.map((x) => x[k]!)
-  const steps = rows.map((x) => x[1]! + x[2]! + x[3]!)
   return {
     featurize: median(col(0)),
     forward: median(col(1)),
     backward: median(col(2)),
     optimizer: median(col(3)),
-    step: median(steps),
-    stepMin: Math.min(...steps),
-    stepCpu: median(col(4)),
-    total: median(rows.map((x) => x[0]! + x[1]! + x[2]! + x[3]!))
+    step: median(rows.map((x) => x[1]! + x[2]! + x[3]!)),
+    stepCpu: median(col(4))
   }
 }
 
@@ -166,9 +203,10 @@ const benchTs = ({ c, data, net, opt }: Prepared, runs = RUNS): BrainTiming => {
 const list = (xs: ArrayLike<number>): Array<number | string> =>
   Array.from(xs, (v) => (Number.isFinite(v) ? v : String(v)))
 
-/** Our forward, loss, gradients and one Adam step from the initial weights, for the check. */
-const reference = (f: FeaturizedBatch, targets: Float64Array) => {
+/** Our forward (and for a train case: loss, gradients and one Adam step) from the initial weights. */
+const reference = (c: Case, f: FeaturizedBatch, targets: Float64Array) => {
   const net = makeNet(f)
+  if (c.kind === "evaluate") return { values: list(T.noGrad(() => net.forward(f).values.data)) }
   const opt = makeAdam(net)
   opt.zeroGrad()
   const forward = net.forward(f)
@@ -186,186 +224,229 @@ const scaled = (xs: Float64Array, keepFirst: boolean): Float64Array =>
   xs.map((x, i) => (keepFirst && i === 0 ? x : x * SCALE))
 
 const dumpCase = (c: Case) => {
-  const data = draw(c.level, c.batch, 7)
+  const data = draw(c)
   const f = featurize(data.inputs)
   const net = makeNet(f)
-  const initial = net.namedParameters().map(([name, p]) => ({ name, rows: p.rows, cols: p.cols, data: list(p.data) }))
-  // Bound symbols read their binding's value in leafValues (a pointer by name).
+  const parameters = net
+    .namedParameters()
+    .map(([name, p]) => ({ name, rows: p.rows, cols: p.cols, requiresGrad: p.requiresGrad, data: list(p.data) }))
   const small = { ...f, leafValues: scaled(f.leafValues, true) }
   const smallTargets = scaled(data.targets, false)
   return {
     name: c.name,
+    kind: c.kind,
     batch: c.batch,
     features: {
       leafCount: f.leafCount,
       leafValues: list(f.leafValues),
-      symbolLeafRow: list(f.symbolLeafRow),
+      hasUnbound: f.hasUnbound,
+      unboundRows: Array.from(f.symbolLeafRow).filter((_, s) => f.symbolLeafUnbound[s] === 1),
       levels: f.levels.map((l) => ({ head: list(l.head), child0: list(l.child0), child1: list(l.child1) })),
       roots: list(f.roots)
     },
     targets: list(data.targets),
     lockedPath: list(net.lockedPath),
-    parameters: initial,
+    readoutSigns: list(net.readoutSigns),
+    frozenHead: list(net.frozenHead),
+    solvedHead: list(net.solvedHead),
+    parameters,
     checks: [
-      { label: "batch as drawn", ours: reference(f, data.targets) },
-      {
-        label: `numbers ×${SCALE}`,
-        leafValues: list(small.leafValues),
-        targets: list(smallTargets),
-        ours: reference(small, smallTargets)
-      }
+      { label: "batch as drawn", ours: reference(c, f, data.targets) },
+      { label: `numbers ×${SCALE}`, leafValues: list(small.leafValues), targets: list(smallTargets), ours: reference(c, small, smallTargets) }
     ]
   }
 }
 
 // ---------------------------------------------------------------------------------------
 
-const tunedEnv = (): NodeJS.ProcessEnv => ({ ...process.env, GLIBC_TUNABLES: TUNED_MALLOC })
-const defaultEnv = (): NodeJS.ProcessEnv => {
+const envOf = (tuned: boolean): NodeJS.ProcessEnv => {
   const env = { ...process.env }
-  delete env["GLIBC_TUNABLES"]
+  if (tuned) env["GLIBC_TUNABLES"] = TUNED_MALLOC
+  else delete env["GLIBC_TUNABLES"]
   return env
 }
 
-const runTsChild = (env: NodeJS.ProcessEnv): ReadonlyArray<BrainTiming> | null => {
-  const result = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", SELF], {
+const lastLines = (text: string): string => text.trim().split("\n").slice(-3).join(" | ")
+
+const runTsChild = (env: NodeJS.ProcessEnv, smoke: boolean): ReadonlyArray<BrainTiming> | null => {
+  const result = spawnSync(process.execPath, [...process.execArgv, "--expose-gc", SELF, ...(smoke ? ["--smoke"] : [])], {
     encoding: "utf8",
     timeout: 900_000,
     env: { ...env, [CHILD_FLAG]: "1" }
   })
   if (result.status !== 0) {
-    console.log(`TS child run failed: ${result.stderr.trim().split("\n").slice(-3).join(" | ")}`)
+    console.log(`TS child run failed: ${lastLines(result.stderr)}`)
     return null
   }
   return JSON.parse(result.stdout) as ReadonlyArray<BrainTiming>
 }
 
-const findTorch = (): string | null => {
-  for (const python of ["python3", "/usr/bin/python3"]) {
-    const probe = spawnSync(python, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 })
-    if (probe.status === 0) return python
-  }
-  return null
+interface TorchTiming {
+  readonly median: number
+  readonly min: number
+  readonly cpu: number
+  readonly finite: boolean
 }
-
 interface TorchReport {
   readonly version: string
   readonly check?: ReadonlyArray<Record<string, number | string>>
-  readonly timings: Record<string, { readonly median: number; readonly min: number; readonly cpu: number; readonly finite: boolean }>
+  readonly timings: Record<string, TorchTiming>
 }
 
-const runTorch = (python: string, dump: string, mode: "check" | "bench", env: NodeJS.ProcessEnv): TorchReport | null => {
-  const result = spawnSync(python, [TORCH_SCRIPT, dump, mode, String(WARMUP), String(RUNS)], {
+const runTorch = (python: string, dump: string, mode: "check" | "bench", env: NodeJS.ProcessEnv, sizes: Sizes): TorchReport | null => {
+  const result = spawnSync(python, [TORCH_SCRIPT, dump, mode, String(sizes.warmup), String(sizes.runs)], {
     encoding: "utf8",
     timeout: 900_000,
     env
   })
   if (result.status !== 0) {
-    console.log(`PyTorch run failed: ${result.stderr.trim().split("\n").slice(-3).join(" | ")}`)
+    console.log(`PyTorch run failed: ${lastLines(result.stderr)}`)
     return null
   }
   return JSON.parse(result.stdout) as TorchReport
 }
 
-const ms = (x: number): string => `${x.toFixed(2)} ms`.padStart(9)
+/** Prints the check's rows; true when every figure is within TOLERANCE. */
+const reportCheck = (check: TorchReport): boolean => {
+  const rows = check.check ?? []
+  const e = (x: number | string | undefined) => (x === undefined ? "–" : Number(x).toExponential(1)).padStart(7)
+  console.log(
+    `Equivalence (PyTorch ${check.version}, float64, same initial weights and index arrays), each figure must be ≤ ${TOLERANCE}\n` +
+      "  (or ≤ the last column, at most 1e-9, where one ulp of the weights moves torch's own values further):\n" +
+      "  values: max |Δ|/max(1, |ours|) over every node; loss, grads: relative to the largest |ours|; params after clip + Adam: abs.\n" +
+      "  Last column: torch against itself with every weight ×(1+2⁻⁵²) (how far one ulp moves the values)."
+  )
+  let ok = rows.length > 0
+  for (const row of rows) {
+    const figures = ["values", "loss", "grads", "stepped"].map((k) => row[k]).filter((x) => x !== undefined)
+    // 1e-12, or on a batch so ill-conditioned that one ulp of the weights moves torch's own
+    // values further, that distance (at most 1e-9): rounding, not a different formula.
+    const bound = Math.min(1e-9, Math.max(TOLERANCE, Number(row["ulpValues"] ?? 0)))
+    const good = figures.every((x) => Number(x) <= bound)
+    ok &&= good
+    console.log(
+      `  ${String(row["case"]).padEnd(9)} ${String(row["label"]).padEnd(15)} values ${e(row["values"])}, loss ${e(row["loss"])}, ` +
+        `grads ${e(row["grads"])}, params ${e(row["stepped"])}; ulp ${e(row["ulpValues"])}${good ? "" : "  ← DIFFERS"}`
+    )
+  }
+  return ok
+}
 
 export interface BrainSectionOptions {
   /** Only the equivalence check (no timings). */
   readonly checkOnly?: boolean
   /** Keep the JSON dump for PyTorch and print its path. */
   readonly keepDump?: boolean
+  /** Tiny sizes, one round, no result file. */
+  readonly smoke?: boolean
+  readonly rounds?: number
+  readonly tunedMalloc?: boolean
 }
 
-export const brainSection = (options: BrainSectionOptions = {}): void => {
+/** Runs the section; false when the check failed (or a child failed). */
+export const brainSection = (options: BrainSectionOptions = {}): boolean => {
+  const smoke = options.smoke === true
+  const sizes = smoke ? SMOKE : FULL
+  const cases = casesOf(sizes)
+  const rounds = smoke ? 1 : Math.max(1, options.rounds ?? 3)
+  const env = envOf(options.tunedMalloc === true)
+  const loadBefore = loadavg()
   console.log(
-    `\nBrain train step (ArithmeticBrain, embedding 8, ${new ArithmeticBrain(Rng.seeded(1)).parameterCount()} weights, ` +
-      `gates locked, numericObjective, Adam + clip 1) — median of ${RUNS} after ${WARMUP} warm-up, ` +
-      `${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`
+    `\nBrain step (ArithmeticBrain, embedding 8, ${new ArithmeticBrain(Rng.seeded(1)).parameterCount()} weights, gates locked; ` +
+      `train = numericObjective + backward + Adam (clip 1), evaluate = forward without a graph)${smoke ? " — SMOKE: tiny batches" : ""}\n` +
+      `median of ${sizes.runs} after ${sizes.warmup} warm-up, ${rounds} round(s) of TS child then torch child, ` +
+      `${options.tunedMalloc ? "tuned" : "default"} malloc, ${cpus().length} CPUs, load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`
   )
-  const mallocs = [
-    { name: "default malloc", env: defaultEnv() },
-    { name: "tuned malloc", env: tunedEnv() }
-  ] as const
-  const ours = options.checkOnly ? [] : mallocs.map(({ env }) => runTsChild(env))
   const python = findTorch()
-  let torch: Array<TorchReport | null> = []
-  if (python !== null) {
-    const dir = mkdtempSync(join(tmpdir(), "brain-step-"))
-    const dump = join(dir, "brain-step.json")
-    try {
+  let ok = true
+  const ours: Array<ReadonlyArray<BrainTiming>> = []
+  const theirs: Array<TorchReport> = []
+  let torchVersion: string | undefined
+  const dir = mkdtempSync(join(tmpdir(), "brain-step-"))
+  const dump = join(dir, "brain-step.json")
+  try {
+    if (python !== null) {
       writeFileSync(dump, JSON.stringify({ optimizer: OPTIMIZER, cases: cases.map(dumpCase) }))
-      const check = runTorch(python, dump, "check", defaultEnv())
-      if (check?.check !== undefined) {
-        console.log(`Equivalence (PyTorch ${check.version}, float64, same initial weights and index arrays):`)
-        const e = (x: number | string | undefined) => Number(x).toExponential(1).padStart(7)
-        console.log(
-          "  max |Δ| (values: |Δ|/max(1, |ours|) over every node; loss and grads: relative to the largest |ours|).\n" +
-            "  At init the drawn batches drive exponential units to e^50: one-ulp differences (exp/log/cos of V8 vs\n" +
-            "  torch) grow there, as the last column shows; ×0.1 numbers keep the same graph well conditioned."
-        )
-        for (const row of check.check)
-          console.log(
-            `  ${String(row["case"]).padEnd(9)} ${String(row["label"]).padEnd(15)} ${String(row["dataflow"]).padEnd(9)} ` +
-              `loss ${Number(row["lossOurs"]).toPrecision(6).padStart(12)}: values ${e(row["values"])}, loss ${e(row["loss"])}, ` +
-              `grads ${e(row["grads"])}, params after clip + Adam ${e(row["stepped"])} (abs); ` +
-              `torch vs itself with weights ×(1+2⁻⁵²): values ${e(row["ulpValues"])}`
-          )
+      const check = runTorch(python, dump, "check", env, sizes)
+      if (check === null || !reportCheck(check)) {
+        console.log("PyTorch does not compute what we compute: nothing is timed (fix bench/brain_step_torch.py).")
+        return false
       }
-      if (!options.checkOnly) torch = mallocs.map(({ env }) => runTorch(python, dump, "bench", env))
-    } finally {
-      if (options.keepDump) console.log(`dump kept: ${dump}`)
-      else rmSync(dir, { recursive: true, force: true })
+      torchVersion = check.version
+    } else console.log("PyTorch: not importable by python3 or /usr/bin/python3 — TypeScript side only")
+    if (options.checkOnly) return true
+    for (let round = 0; round < rounds; round++) {
+      const t = runTsChild(env, smoke)
+      if (t === null) return false
+      ours.push(t)
+      if (python !== null && !smoke) {
+        const r = runTorch(python, dump, "bench", env, sizes)
+        if (r === null) return false
+        theirs.push(r)
+      }
     }
-  } else console.log("PyTorch: not importable by python3 — comparison skipped")
-
-  mallocs.forEach(({ name }, k) => {
-    const timings = ours[k]
-    if (timings === null || timings === undefined) return
-    const theirs = torch[k]
-    console.log(
-      `\n${name}${theirs ? ` — PyTorch ${theirs.version}, 1 thread; torch columns: hoisted / per-level dataflow` : ""}\n` +
-        `| case     | featurize | fwd+obj | backward |  adam |  step (min)       | step CPU | step+feat | torch f64 step      | torch f32 step      | ours/f64 | ours/f32 | CPU ours/f64 |\n` +
-        `|----------|----------:|--------:|---------:|------:|------------------:|---------:|----------:|--------------------:|--------------------:|---------:|---------:|-------------:|`
-    )
-    const f = (x: number, w = 5) => x.toFixed(2).padStart(w)
-    cases.forEach((c, i) => {
-      const t = timings[i]!
-      const torchOf = (dtype: string) => {
-        const h = theirs?.timings[`${dtype}:hoisted:${c.name}`]
-        const p = theirs?.timings[`${dtype}:per-level:${c.name}`]
-        if (h === undefined || p === undefined) return undefined
-        const fastest = h.median <= p.median ? h : p
-        return { text: `${f(h.median, 6)} / ${f(p.median, 6)}${h.finite ? "" : "*"}`, median: fastest.median, cpu: fastest.cpu }
-      }
-      const f64 = torchOf("float64")
-      const f32 = torchOf("float32")
-      const ratio = (x: number | undefined, ours = t.step) => (x === undefined ? "–" : `${(ours / x).toFixed(2)}×`)
-      console.log(
-        `| ${c.name.padEnd(8)} | ${f(t.featurize, 9)} | ${f(t.forward, 7)} | ${f(t.backward, 8)} | ${f(t.optimizer)} | ` +
-          `${f(t.step, 7)} (${f(t.stepMin, 6)}) | ${f(t.stepCpu, 8)} | ${f(t.total, 9)} | ${(f64?.text ?? "–").padStart(19)} | ` +
-          `${(f32?.text ?? "–").padStart(19)} | ${ratio(f64?.median).padStart(8)} | ${ratio(f32?.median).padStart(8)} | ` +
-          `${ratio(f64?.cpu, t.stepCpu).padStart(12)} |`
-      )
-    })
-    console.log(
-      "ms, medians; step = forward + objective + backward + Adam (featurize excluded: torch gets the index arrays), " +
-        "CPU = user + system time; ratios against the faster torch dataflow" +
-        (theirs !== undefined && theirs !== null && Object.values(theirs.timings).some((x) => !x.finite)
-          ? "; * float32 overflows to a non-finite loss at init (same work, timing stands)"
-          : "")
+  } finally {
+    if (options.keepDump) console.log(`dump kept: ${dump}`)
+    else rmSync(dir, { recursive: true, force: true })
+  }
+  const loadAfter = loadavg()
+  // Median over rounds of each round's median.
+  const oursOf = (i: number, key: keyof BrainTiming) => median(ours.map((t) => t[i]![key]))
+  const torchOf = (c: Case, dtype: string) =>
+    theirs.length === 0 ? undefined : median(theirs.map((r) => r.timings[`${dtype}:${c.name}`]!.median))
+  const f = (x: number | undefined, w: number) => (x === undefined ? "–" : x.toFixed(2)).padStart(w)
+  const ratio = (a: number, b: number | undefined) => (b === undefined ? "–" : `${(a / b).toFixed(2)}×`)
+  const lines = [
+    "| case | kind | featurize | forward | backward | Adam | ours: step | PyTorch f64 | ours / f64 | PyTorch f32 | ours / f32 |",
+    "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  ]
+  cases.forEach((c, i) => {
+    const step = oursOf(i, "step")
+    const f64 = torchOf(c, "float64")
+    const f32 = torchOf(c, "float32")
+    const evaluate = c.kind === "evaluate"
+    lines.push(
+      `| ${c.name} | ${c.kind} | ${f(oursOf(i, "featurize"), 5)} | ${f(oursOf(i, "forward"), 5)} | ${evaluate ? "–" : f(oursOf(i, "backward"), 5)} | ` +
+        `${evaluate ? "–" : f(oursOf(i, "optimizer"), 5)} | **${step.toFixed(2)}** | ${f(f64, 5)} | **${ratio(step, f64)}** | ${f(f32, 5)} | ${ratio(step, f32)} |`
     )
   })
+  const nonFinite = theirs.some((r) => Object.values(r.timings).some((x) => !x.finite))
+  const notes =
+    "ms, medians; step = forward + objective + backward + Adam for train cases, one forward pass without a graph for L5 " +
+    "(featurize excluded: torch is fed the index arrays)" +
+    (nonFinite ? "; float32 overflows to a non-finite loss at init on some cases (same work, the timing stands)" : "")
+  console.log(["", ...lines, notes].join("\n"))
+  if (!smoke && !options.checkOnly)
+    writeResult("brain-step", {
+      title: "Brain step vs PyTorch",
+      command: commandOf("bench:brain-step"),
+      header: benchHeader({ loadBefore, loadAfter, extra: torchVersion === undefined ? "PyTorch not installed" : `PyTorch ${torchVersion}, 1 thread` }),
+      body: [...lines, "", notes].join("\n")
+    })
+  return ok
 }
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]
+const smokeFlag = process.argv.includes("--smoke")
 
 if (process.env[CHILD_FLAG] === "1") {
   if (isMain) {
-    const prepared = cases.map(prepare)
+    const sizes = smokeFlag ? SMOKE : FULL
+    const prepared = casesOf(sizes).map(prepare)
     // JIT warm-up on every shape first, so that the first case measured is not the one that pays for it
-    for (const p of prepared) benchTs(p, 1)
+    for (const p of prepared) benchTs(p, 0, 1)
     const collect = (globalThis as { gc?: () => void }).gc
     // a full collection between cases: a case should not pay for the previous case's garbage
-    console.log(JSON.stringify(prepared.map((p) => (collect?.(), benchTs(p)))))
+    console.log(JSON.stringify(prepared.map((p) => (collect?.(), benchTs(p, sizes.warmup, sizes.runs)))))
   }
-} else if (isMain) brainSection({ checkOnly: process.argv.includes("--check"), keepDump: process.argv.includes("--keep-dump") })
+} else if (isMain) {
+  const at = process.argv.indexOf("--rounds")
+  const ok = brainSection({
+    checkOnly: process.argv.includes("--check"),
+    keepDump: process.argv.includes("--keep-dump"),
+    smoke: smokeFlag,
+    tunedMalloc: process.argv.includes("--tuned-malloc"),
+    ...(at >= 0 ? { rounds: Number(process.argv[at + 1]) } : {})
+  })
+  if (!ok) process.exitCode = 1
+}

@@ -6,18 +6,20 @@
  * Not part of `npm test`:
  *
  *   npx tsx bench/cpus.ts [--runs 5]
+ *   npx tsx bench/cpus.ts --smoke     one short run (npm test runs it)
  */
 import { execFileSync } from "node:child_process"
 import * as os from "node:os"
 
 const argv = process.argv.slice(2)
 const runsAt = argv.indexOf("--runs")
-const runs = runsAt >= 0 ? Number(argv[runsAt + 1]) : 5
+const smoke = argv.includes("--smoke")
+const runs = smoke ? 1 : runsAt >= 0 ? Number(argv[runsAt + 1]) : 5
 if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs needs a positive integer")
 
 // Inside a function: V8 optimizes it (top-level code of -e much less).
 const loop = `(() => { const a = new Float64Array(1 << 14).map((_, i) => i); let x = 0; const t = performance.now();
-for (let r = 0; r < 40000; r++) for (let i = 0; i < a.length; i++) x += a[i] * 1.0000001;
+for (let r = 0; r < ${smoke ? 200 : 40000}; r++) for (let i = 0; i < a.length; i++) x += a[i] * 1.0000001;
 process.stdout.write(String((performance.now() - t) / 1000) + (x > 0 ? "" : " ")) })()`
 
 const cpus = os.cpus().length

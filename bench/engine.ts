@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/engine.ts [--runs 7] [--sympy-runs 5] [--derivative 500] [--antiderivative 200]
  *                           [--definite 100] [--solve 300] [--no-sympy] [--cases-out FILE] [--check-all]
+ *   npx tsx bench/engine.ts --smoke     a few problems, one pass (seconds; npm test runs it)
  *
  * What is timed (parsing is not, on either side):
  * - ours, in-process: `derive(f, "x")` (the derivative, simplified to canonical form),
@@ -65,12 +66,14 @@ const stringOption = (name: string): string | undefined => {
   return i < 0 ? undefined : argv[i + 1]
 }
 
-const WARMUP = 3
+/** `--smoke`: a few problems of each kind, one pass each (npm test runs it: the bench still works). */
+const SMOKE = flag("smoke")
+const WARMUP = SMOKE ? 1 : 3
 /** V8 tiers code up over ~a second of work (measured: solves/s triple after the first 10 passes). */
-const WARMUP_MS = 2000
-const RUNS = option("runs", 7)
-const SYMPY_RUNS = option("sympy-runs", 5)
-const MIN_SUBSET_PASS_MS = 200
+const WARMUP_MS = SMOKE ? 0 : 2000
+const RUNS = SMOKE ? 1 : option("runs", 7)
+const SYMPY_RUNS = SMOKE ? 1 : option("sympy-runs", 5)
+const MIN_SUBSET_PASS_MS = SMOKE ? 0 : 200
 const REL_TOL = 1e-6
 const CHECK_ALL = flag("check-all")
 
@@ -94,21 +97,21 @@ const ops: ReadonlyArray<Op> = [
     name: "derivative",
     label: "derivatives",
     kind: "derive",
-    subset: option("derivative", 500),
+    subset: SMOKE ? 10 : option("derivative", 500),
     run: (p) => derive(argsOf(p)[0] as Expr, "x")
   },
   {
     name: "antiderivative",
     label: "antiderivatives",
     kind: "integrate",
-    subset: option("antiderivative", 200),
+    subset: SMOKE ? 5 : option("antiderivative", 200),
     run: (p) => antiderivative(argsOf(p)[0] as Expr, "x")
   },
   {
     name: "definite",
     label: "definite integrals",
     kind: "integrate",
-    subset: option("definite", 100),
+    subset: SMOKE ? 5 : option("definite", 100),
     run: (p) => {
       const [f, , a, b] = argsOf(p) as [Expr, Expr, Expr, Expr]
       return definiteIntegral(f, "x", a, b)
@@ -118,7 +121,7 @@ const ops: ReadonlyArray<Op> = [
     name: "solve",
     label: "solves",
     kind: "solve",
-    subset: option("solve", 300),
+    subset: SMOKE ? 10 : option("solve", 300),
     run: (p) => solve(argsOf(p)[0] as Expr, "x")
   }
 ]
@@ -368,7 +371,7 @@ const fmt = (x: number): string =>
 const pad = (s: string, n: number, right = false): string => (right ? s.padStart(n) : s.padEnd(n))
 
 const main = () => {
-  const cases = buildCases(SEED)
+  const cases = SMOKE ? buildCases(SEED, { derive: 20, integrate: 10, linear: 10, quadratic: 2 }) : buildCases(SEED)
   const text = toLines(cases)
   const keep = stringOption("cases-out")
   const tmp = keep === undefined ? mkdtempSync(join(tmpdir(), "grapheme-bench-")) : undefined

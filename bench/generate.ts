@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/generate.ts                      # 3 runs × threads 1 and 2, full size
  *   npx tsx bench/generate.ts --runs 5 --threads 1,2,4 --samples 20000 --levels 5,6
+ *   npx tsx bench/generate.ts --smoke                    # 20 per level, one run (npm test runs it)
  *
  * Every run is a fresh child process (cold JIT, workers started inside the timing,
  * like `grapheme generate`), writing to a temporary directory that is removed after.
@@ -36,7 +37,12 @@ interface RunResult {
   readonly levels: ReadonlyArray<{ readonly level: number; readonly written: number; readonly seconds: number }>
 }
 
+/** `--smoke`: one run, one thread, 20 examples per level (seconds; npm test runs it). */
+const SMOKE = process.argv.includes("--smoke")
+const SMOKE_ARGS: Record<string, string> = { runs: "1", threads: "1", samples: "20" }
+
 const arg = (name: string, fallback: string): string => {
+  if (SMOKE && SMOKE_ARGS[name] !== undefined) return SMOKE_ARGS[name]
   const i = process.argv.indexOf(`--${name}`)
   return i >= 0 && process.argv[i + 1] !== undefined ? (process.argv[i + 1] as string) : fallback
 }

@@ -4,6 +4,7 @@
  * gap between `--threads 2` and 2× `--threads 1` in bench/train.ts. Not part of `npm test`:
  *
  *   npx tsx bench/shard-threads.ts
+ *   npx tsx bench/shard-threads.ts --smoke    12 shards, not 1500 (npm test runs it)
  *
  * Prints ms per shard (32 level-3 examples, after the warm-up) on this thread alone, then
  * on two worker threads at once.
@@ -17,11 +18,13 @@ import type { BrainExample } from "../src/services/Brain.js"
 import { brain, drawLevel } from "../test/brain/support.js"
 
 const SHARD = 32
-const STEPS = 1500
-const UNTIMED = 500
+// Workers inherit process.argv: --smoke reaches them too.
+const SMOKE = process.argv.includes("--smoke")
+const STEPS = SMOKE ? 12 : 1500
+const UNTIMED = SMOKE ? 4 : 500
 
 const msPerShard = (): number => {
-  const examples: Array<BrainExample> = drawLevel(builtinLevels[2]!, 3000, 2024).map((e) => ({ ...e, subtreeValues: subtreeValues(e.input.expr, e.input.bindings) }))
+  const examples: Array<BrainExample> = drawLevel(builtinLevels[2]!, SMOKE ? 200 : 3000, 2024).map((e) => ({ ...e, subtreeValues: subtreeValues(e.input.expr, e.input.bindings) }))
   const order = Rng.seeded(7, 1).shuffle(examples.map((_, i) => i))
   const model = brain(1)
   const layout = layoutOf(model.module.parameters())
@@ -45,7 +48,7 @@ else {
     [0, 1].map(
       () =>
         new Promise<number>((resolve, reject) => {
-          const worker = new Worker(entry, { eval: true })
+          const worker = new Worker(entry, { eval: true, argv: SMOKE ? ["--smoke"] : [] })
           worker.once("message", (ms: number) => void worker.terminate().then(() => resolve(ms)))
           worker.once("error", reject)
         })

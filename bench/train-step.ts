@@ -8,8 +8,10 @@
  * are printed. Run: npx tsx bench/train-step.ts
  *
  * Then the brain section (bench/brain-step.ts): one main-phase training step of the
- * default brain on level-2 and level-3 batches, against the same architecture in PyTorch.
- * `--mlp` or `--brain` runs one section only.
+ * default brain on level-2, -3 and -7 batches and the level-5 evaluator, at batch 64 and
+ * 1024, against the same brain in PyTorch (checked equal first); it writes
+ * bench/results/brain-step.md (`npm run bench:readme` puts it in README.md).
+ * `--mlp` or `--brain` runs one section only; `--smoke` runs tiny sizes (npm test runs it).
  *
  * Each side runs twice: with the default glibc malloc, and with GLIBC_TUNABLES that keep
  * freed memory in the process (TUNED_MALLOC below). On VMs where a first touch of a page
@@ -23,18 +25,26 @@ import { Rng } from "../src/domain/Random.js"
 import * as Adam from "../src/layers/optimizers/Adam.js"
 import * as T from "../src/tensor/index.js"
 import { brainSection } from "./brain-step.js"
+import { findTorch } from "./results.js"
 
 interface Case {
   readonly batch: number
   readonly sizes: ReadonlyArray<number>
 }
 
-const cases: ReadonlyArray<Case> = [
-  { batch: 1024, sizes: [128, 256, 128, 1] },
-  { batch: 64, sizes: [64, 64, 64, 1] }
-]
-const WARMUP = 3
-const RUNS = 9
+/** `--smoke`: tiny MLPs, few runs, and the brain section's smoke (seconds; npm test runs it). */
+const SMOKE = process.argv.includes("--smoke")
+const cases: ReadonlyArray<Case> = SMOKE
+  ? [
+      { batch: 32, sizes: [8, 16, 8, 1] },
+      { batch: 8, sizes: [8, 8, 8, 1] }
+    ]
+  : [
+      { batch: 1024, sizes: [128, 256, 128, 1] },
+      { batch: 64, sizes: [64, 64, 64, 1] }
+    ]
+const WARMUP = SMOKE ? 1 : 3
+const RUNS = SMOKE ? 3 : 9
 const TUNED_MALLOC =
   "glibc.malloc.top_pad=268435456:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"
 const CHILD_FLAG = "GRAPHEME_BENCH_CHILD"
@@ -126,14 +136,6 @@ for dtype_name, dtype in [("float64", torch.float64), ("float32", torch.float32)
 print(json.dumps(out))
 `
 
-const findTorch = (): string | null => {
-  for (const python of ["python3", "/usr/bin/python3"]) {
-    const probe = spawnSync(python, ["-c", "import torch"], { stdio: "ignore", timeout: 60_000 })
-    if (probe.status === 0) return python
-  }
-  return null
-}
-
 const runTorch = (python: string, env: NodeJS.ProcessEnv): Record<string, number | string> | null => {
   const result = spawnSync(python, ["-c", pythonBench, JSON.stringify(cases), String(WARMUP), String(RUNS)], {
     encoding: "utf8",
@@ -163,7 +165,7 @@ const defaultEnv = (): NodeJS.ProcessEnv => {
 
 /** This script again in a child process (same tsx loader), returning its timings. */
 const runTsChild = (env: NodeJS.ProcessEnv): ReadonlyArray<Timing> | null => {
-  const result = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!], {
+  const result = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...(SMOKE ? ["--smoke"] : [])], {
     encoding: "utf8",
     timeout: 600_000,
     env: { ...env, [CHILD_FLAG]: "1" }
@@ -184,7 +186,7 @@ const main = (): void => {
   }
   const brainOnly = process.argv.includes("--brain")
   if (!brainOnly) mlpSection()
-  if (!process.argv.includes("--mlp")) brainSection()
+  if (!process.argv.includes("--mlp") && !brainSection({ smoke: process.argv.includes("--smoke") })) process.exitCode = 1
 }
 
 const mlpSection = (): void => {

@@ -3,6 +3,7 @@
  *
  *   npx tsx bench/train.ts [--level 3] [--samples 12000] [--batch 64] [--shards 2]
  *                          [--steps 400] [--runs 5] [--only throughput|memory] [--config FILE]
+ *   npx tsx bench/train.ts --smoke      a few steps of throughput only (seconds; npm test runs it)
  *
  * 1. Examples/s of training steps (prepareStep, the gradient, an Adam step) on one level's
  *    problems, in three ways run side by side in this process, each `--runs` times in
@@ -39,12 +40,14 @@ const option = (name: string, fallback: number): number => {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} needs a positive integer`)
   return v
 }
+/** `--smoke`: 400 examples, 12 steps, one run, throughput only (seconds; npm test runs it). */
+const smoke = argv.includes("--smoke")
 const level = option("level", 3)
-const samples = option("samples", 12_000)
+const samples = smoke ? 400 : option("samples", 12_000)
 const batchSize = option("batch", 64)
 const shards = option("shards", 2)
-const stepCount = option("steps", 400)
-const runs = option("runs", 5)
+const stepCount = smoke ? 12 : option("steps", 400)
+const runs = smoke ? 1 : option("runs", 5)
 const configIndex = argv.indexOf("--config")
 const configFile = configIndex >= 0 ? (argv[configIndex + 1] as string) : "train_config.toml"
 
@@ -169,7 +172,7 @@ const fullRun = Effect.promise(async () => {
 const onlyIndex = argv.indexOf("--only")
 const only = onlyIndex >= 0 ? argv[onlyIndex + 1] : undefined
 const measured = Effect.scoped(throughput)
-const program = only === "memory" ? fullRun : only === "throughput" ? measured : Effect.zipRight(measured, fullRun)
+const program = only === "memory" ? fullRun : only === "throughput" || smoke ? measured : Effect.zipRight(measured, fullRun)
 Effect.runPromise(program).catch((e) => {
   console.error(e instanceof Error ? e.message : String(e))
   process.exit(1)

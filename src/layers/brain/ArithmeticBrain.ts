@@ -39,8 +39,11 @@ export const PATH_COUNT = PATHS.length
  * search (ArithmeticBrainLive), c, p₁, p₂ per head from a map like the other units'.
  */
 export const READOUT = PATH_COUNT
-export const TANGENT_PATH_COUNT = PATH_COUNT + 1// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
-// the unary units (of the first child only) by generic tensor ops.
+export const TANGENT_PATH_COUNT = PATH_COUNT + 1
+// The first units are computed by one fused op, T.arithmeticUnits, whose output columns are PATHS in order;
+// the unary units (of the first child only) by another, T.unaryUnits. A height level whose gates are all
+// locked computes each node's own unit only (T.lockedUnits; with unknowns, its tangent too, nodes grouped
+// by unit), and every unit's value only where it is read (the roots' for the objective, or `paths`).
 const UNARY_START = T.UNIT_COUNT
 if (PATHS[UNARY_START] !== "sine") throw new Error(`ArithmeticBrain: T.arithmeticUnits has ${T.UNIT_COUNT} units`)
 /** Below this |denominator| the ratio unit divides by ±RATIO_FLOOR instead (a constant: no gradient). */
@@ -208,19 +211,10 @@ const sineOf = (a: Tensor, A: Tensor | undefined, w: Tensor, c: Tensor): Tensor 
 
 /**
  * The unary units of a cell, of its first child a [n, 1], with each row's parameters
- * q [n, 12] (the layout in `forward`): sine, exp, log, ratio as columns [n, 4].
+ * q [n, 12] (the layout in `forward`, fused in T.unaryUnits): sine, exp, log, ratio as
+ * columns [n, 4].
  */
-export const unaryUnits = (a: Tensor, q: Tensor): Tensor => {
-  const sine = sineOf(a, col(q, 0), col(q, 1), col(q, 2))
-  const exp = T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))
-  const log = T.add(T.mul(col(q, 5), T.log(T.clamp(T.abs(a), 1e-12, 1e300))), col(q, 6))
-  const numerator = sineOf(a, col(q, 7), col(q, 8), col(q, 9))
-  const denominator = sineOf(a, undefined, col(q, 10), col(q, 11))
-  const small = Array.from(denominator.data, (v) => (Math.abs(v) < RATIO_FLOOR ? 1 : 0))
-  const floor = T.column(Array.from(denominator.data, (v) => (v < 0 ? -RATIO_FLOOR : RATIO_FLOOR)))
-  const ratio = T.div(numerator, T.where(small, floor, denominator))
-  return T.concatCols([sine, exp, log, ratio])
-}
+export const unaryUnits = (a: Tensor, q: Tensor): Tensor => T.unaryUnits(a, q)
 
 /** a with |a| < 1e-12 replaced by ±1e-12 (a constant there), for quotients by a. */
 const awayFromZero = (a: Tensor): Tensor => {
@@ -230,22 +224,29 @@ const awayFromZero = (a: Tensor): Tensor => {
 const lnAbs = (a: Tensor): Tensor => T.log(T.clamp(T.abs(a), 1e-12, 1e300))
 const expClamped = (x: Tensor): Tensor => T.exp(T.clamp(x, -EXP_LIMIT, EXP_LIMIT))
 
+const one = (x: Tensor) => T.rsubScalar(1, x) // 1 − x
+
 /**
- * Tangents of the units of T.arithmeticUnits: the derivative of each unit along the
- * children's tangents ta, tb [n, 1], at the children's values a, b, with each row's
- * parameters u [n, 10] (T.arithmeticUnits' layout). [n, 4]. Generic calculus of the
- * unit formulas: no unit is tied to a head.
+ * The tangent of one unit: its derivative along the children's tangents ta, tb [n, 1], at
+ * the children's values a, b, with each row's parameters u [n, 10] (T.arithmeticUnits'
+ * layout) and q [n, 12] (T.unaryUnits'). [n, 1]. Generic calculus of the unit formulas: no
+ * unit is tied to a head.
  */
-export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor): Tensor => {
-  const one = (x: Tensor) => T.rsubScalar(1, x) // 1 − x
-  const affine = T.add(T.mul(col(u, 0), ta), T.mul(col(u, 1), tb))
+type UnitTangent = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor, q: Tensor) => Tensor
+
+const affineTangent: UnitTangent = (_a, _b, ta, tb, u) => T.add(T.mul(col(u, 0), ta), T.mul(col(u, 1), tb))
+
+const productTangent: UnitTangent = (a, b, ta, tb, u) => {
   const m1 = T.hardSigmoid(col(u, 2))
   const m2 = T.hardSigmoid(col(u, 3))
   const fa = T.add(T.mul(m1, a), one(m1)) // m₁a + 1 − m₁
   const fb = T.add(T.mul(m2, b), one(m2))
-  const product = T.add(T.mul(T.mul(m1, ta), fb), T.mul(fa, T.mul(m2, tb)))
-  // power-product σ |a|^p₁ |b|^p₂ with σ = (s₁ sgn a + 1 − s₁)(s₂ sgn b + 1 − s₂):
-  // ∂/∂a = (s₂ sgn b + 1 − s₂) p₁ |a|^(p₁−1) (s₁ + (1 − s₁) sgn a), the same in b.
+  return T.add(T.mul(T.mul(m1, ta), fb), T.mul(fa, T.mul(m2, tb)))
+}
+
+// power-product σ |a|^p₁ |b|^p₂ with σ = (s₁ sgn a + 1 − s₁)(s₂ sgn b + 1 − s₂):
+// ∂/∂a = (s₂ sgn b + 1 − s₂) p₁ |a|^(p₁−1) (s₁ + (1 − s₁) sgn a), the same in b.
+const powerTangent: UnitTangent = (a, b, ta, tb, u) => {
   const sa = T.sign(a.detach())
   const sb = T.sign(b.detach())
   const s1 = T.hardSigmoid(col(u, 6))
@@ -260,8 +261,13 @@ export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor,
   const slopeB = T.add(s2, T.mul(one(s2), sb))
   const dA = T.mul(T.mul(gateB, T.mul(p1, expClamped(T.add(T.mul(T.addScalar(p1, -1), la), T.mul(p2, lb))))), slopeA)
   const dB = T.mul(T.mul(gateA, T.mul(p2, expClamped(T.add(T.mul(p1, la), T.mul(T.addScalar(p2, -1), lb))))), slopeB)
-  const power = T.add(T.mul(dA, ta), T.mul(dB, tb))
-  // exponent (1 − n(1 − cos ωb)) exp(r b ln|a|), n = (1 − sgn a)/2
+  return T.add(T.mul(dA, ta), T.mul(dB, tb))
+}
+
+// exponent (1 − n(1 − cos ωb)) exp(r b ln|a|), n = (1 − sgn a)/2
+const exponentTangent: UnitTangent = (a, b, ta, tb, u) => {
+  const sa = T.sign(a.detach())
+  const la = lnAbs(a)
   const r = col(u, 8)
   const omega = col(u, 9)
   const n = T.scale(T.rsubScalar(1, sa), 0.5)
@@ -269,15 +275,18 @@ export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor,
   const P = T.rsubScalar(1, T.mul(n, T.rsubScalar(1, T.cos(T.mul(omega, b)))))
   const dEa = T.div(T.mul(T.mul(P, E), T.mul(r, b)), awayFromZero(a))
   const dEb = T.sub(T.mul(T.mul(P, E), T.mul(r, la)), T.mul(E, T.mul(n, T.mul(omega, T.sin(T.mul(omega, b))))))
-  const exponent = T.add(T.mul(dEa, ta), T.mul(dEb, tb))
-  return T.concatCols([affine, product, power, exponent])
+  return T.add(T.mul(dEa, ta), T.mul(dEb, tb))
 }
 
-/** Tangents of unaryUnits (of the first child a along ta), with the same parameters q [n, 12]. [n, 4] */
-export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor => {
-  const sine = T.mul(T.mul(T.mul(col(q, 0), col(q, 1)), T.cos(T.add(T.mul(col(q, 1), a), col(q, 2)))), ta)
-  const exp = T.mul(T.mul(col(q, 3), T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))), ta)
-  const log = T.div(T.mul(col(q, 5), ta), awayFromZero(a))
+const sineTangent: UnitTangent = (a, _b, ta, _tb, _u, q) =>
+  T.mul(T.mul(T.mul(col(q, 0), col(q, 1)), T.cos(T.add(T.mul(col(q, 1), a), col(q, 2)))), ta)
+
+const expTangent: UnitTangent = (a, _b, ta, _tb, _u, q) =>
+  T.mul(T.mul(col(q, 3), T.exp(T.clamp(T.add(T.mul(col(q, 3), a), col(q, 4)), -EXP_LIMIT, EXP_LIMIT))), ta)
+
+const logTangent: UnitTangent = (a, _b, ta, _tb, _u, q) => T.div(T.mul(col(q, 5), ta), awayFromZero(a))
+
+const ratioTangent: UnitTangent = (a, _b, ta, _tb, _u, q) => {
   const numerator = sineOf(a, col(q, 7), col(q, 8), col(q, 9))
   const numeratorSlope = T.mul(T.mul(col(q, 7), col(q, 8)), T.cos(T.add(T.mul(col(q, 8), a), col(q, 9))))
   const denominator = sineOf(a, undefined, col(q, 10), col(q, 11))
@@ -285,9 +294,22 @@ export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor => {
   const floor = T.column(Array.from(denominator.data, (v) => (v < 0 ? -RATIO_FLOOR : RATIO_FLOOR)))
   const D = T.where(small, floor, denominator)
   const denominatorSlope = T.mul(col(q, 10), T.cos(T.add(T.mul(col(q, 10), a), col(q, 11))))
-  const ratio = T.mul(T.sub(T.div(numeratorSlope, D), T.div(T.mul(numerator, denominatorSlope), T.square(D))), ta)
-  return T.concatCols([sine, exp, log, ratio])
+  return T.mul(T.sub(T.div(numeratorSlope, D), T.div(T.mul(numerator, denominatorSlope), T.square(D))), ta)
 }
+
+/** The tangent of each of the PATH_COUNT units, in PATHS' order. */
+const UNIT_TANGENTS: ReadonlyArray<UnitTangent> = [
+  affineTangent, productTangent, powerTangent, exponentTangent, sineTangent, expTangent, logTangent, ratioTangent
+]
+const NONE = T.zeros(0, T.UNARY_PARAMETERS) // the parameters a unit does not read
+
+/** Tangents of the units of T.arithmeticUnits [n, 4] (see UnitTangent). */
+export const arithmeticTangents = (a: Tensor, b: Tensor, ta: Tensor, tb: Tensor, u: Tensor): Tensor =>
+  T.concatCols(UNIT_TANGENTS.slice(0, UNARY_START).map((f) => f(a, b, ta, tb, u, NONE)))
+
+/** Tangents of unaryUnits (of the first child a along ta), with the same parameters q [n, 12]. [n, 4] */
+export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor =>
+  T.concatCols(UNIT_TANGENTS.slice(UNARY_START).map((f) => f(a, a, ta, ta, NONE, q)))
 
 /**
  * The readout unit of a pair (v, t) [n, 1]: signs [n, 1] (σ times the gated signs, a
@@ -295,6 +317,12 @@ export const unaryTangents = (a: Tensor, ta: Tensor, q: Tensor): Tensor => {
  */
 export const readoutUnit = (v: Tensor, t: Tensor, q: Tensor, signs: Tensor): Tensor =>
   T.mul(signs, expClamped(T.add(col(q, 0), T.add(T.mul(col(q, 1), lnAbs(v)), T.mul(col(q, 2), lnAbs(t))))))
+
+/** A height level's unit values [·, K]: of all its rows, or of some rows (by their index in the level). */
+interface LevelPaths {
+  readonly all: () => Tensor
+  readonly at: (local: Int32Array) => Tensor
+}
 
 /** Entries that are not finite read 0 (with no gradient there). */
 const finiteOnly = (x: Tensor): Tensor => {
@@ -492,35 +520,90 @@ export class ArithmeticBrain extends Module {
     let gateLogits: Tensor | undefined
     const gateTable = (): Tensor =>
       (gateLogits ??= tangentMode ? T.concatCols([this.gate.table(), this.readoutGate.table()]) : this.gate.table())
-    // Per-level path values and gates [n, K], so that the roots' can be gathered.
-    const pathRows: Array<Tensor> = []
+    // The readout's constant signs σ (s₁ sgn a + 1 − s₁)(s₂ sgn ta + 1 − s₂) of rows with heads `head` [n, 1].
+    const readoutSigns = (head: ArrayLike<number>, a: Tensor, ta: Tensor): Tensor =>
+      T.column(
+        Array.from(head, (h, i) => {
+          const sigma = this.readoutSigns[3 * h] as number
+          const s1 = this.readoutSigns[3 * h + 1] as number
+          const s2 = this.readoutSigns[3 * h + 2] as number
+          return sigma * (s1 * Math.sign(a.data[i] as number) + 1 - s1) * (s2 * Math.sign(ta.data[i] as number) + 1 - s2)
+        })
+      )
+    // Every unit's value for rows of a level [n, K], from the children's values (and with
+    // unknowns, the first child's tangent for the readout).
+    const allUnits = (a: Tensor, b: Tensor, head: T.Index, ta?: Tensor): Tensor => {
+      const parts = [T.arithmeticUnits(a, b, units, head), T.unaryUnits(a, unary, head)]
+      if (readout !== undefined && ta !== undefined) parts.push(readoutUnit(a, ta, T.gather(readout, head), readoutSigns(head, a, ta)))
+      return T.concatCols(parts)
+    }
+    // Rows `local` of x (x itself when they are all its rows in order).
+    const rowsOf = (x: Tensor, local: Int32Array): Tensor => (local.length === x.rows && local.every((j, i) => j === i) ? x : T.gather(x, local))
+    // Per-level path values [n, K] (all rows, or some rows by their index in the level) and
+    // gates, so that the roots' can be gathered.
+    const pathRows: Array<LevelPaths> = []
     const gateRows: Array<Int32Array | Tensor> = []
     for (const level of batch.levels) {
       const a = child(level.child0) // [n, 1]
       const b = child(level.child1) // [n, 1]
-      const unaryParameters = T.gather(unary, level.head)
-      // affine, product, power-product, exponent (the formulas in the header), fused in one op
-      const parts = [T.arithmeticUnits(a, b, units, level.head), unaryUnits(a, unaryParameters)]
-      let tangentPaths: Tensor | undefined
-      if (readout !== undefined) {
-        const ta = childTangent(level.child0)
-        const tb = childTangent(level.child1)
-        const signs = T.column(
-          Array.from(level.head, (h, i) => {
-            const sigma = this.readoutSigns[3 * h] as number
-            const s1 = this.readoutSigns[3 * h + 1] as number
-            const s2 = this.readoutSigns[3 * h + 2] as number
-            return sigma * (s1 * Math.sign(a.data[i] as number) + 1 - s1) * (s2 * Math.sign(ta.data[i] as number) + 1 - s2)
-          })
-        )
-        parts.push(readoutUnit(a, ta, T.gather(readout, level.head), signs))
-        tangentPaths = finiteOnly(
-          T.concatCols([arithmeticTangents(a, b, ta, tb, T.gather(units, level.head)), unaryTangents(a, ta, unaryParameters), T.zeros(a.rows, 1)])
-        )
+      const gates = this.gates(level.head, gateTable, K) // [n, K] or every row's locked unit
+      if (!tangentMode && gates instanceof Int32Array && gates.every((k) => k < PATH_COUNT)) {
+        // Every gate locked: a node's value is its own unit's, the only one computed. Every
+        // unit's value (read at the roots by the objective, or for all rows) on demand.
+        valueParts.push(T.lockedUnits(a, b, units, unary, level.head, gates))
+        let all: Tensor | undefined
+        pathRows.push({
+          all: () => (all ??= allUnits(a, b, level.head)),
+          at: (local) => (all !== undefined ? T.gather(all, local) : allUnits(T.gather(a, local), T.gather(b, local), Int32Array.from(local, (j) => level.head[j] as number)))
+        })
+        gateRows.push(gates)
+        continue
       }
-      const paths = T.concatCols(parts) // [n, K]
-      const gates = this.gates(level.head, gateTable, K) // [n, K]
-      pathRows.push(paths)
+      const ta = tangentMode ? childTangent(level.child0) : undefined
+      const tb = tangentMode ? childTangent(level.child1) : undefined
+      if (ta !== undefined && tb !== undefined && gates instanceof Int32Array && gates.every((k) => k <= READOUT)) {
+        // With unknowns, every gate locked: each node's value and tangent of its own unit only,
+        // nodes grouped by unit (the readout's tangent is 0).
+        const groups = Array.from({ length: TANGENT_PATH_COUNT }, () => [] as Array<number>)
+        gates.forEach((k, j) => groups[k]!.push(j))
+        const used = groups.flatMap((rows, k) => (rows.length > 0 ? [k] : []))
+        const place = new Int32Array(level.count)
+        const tangentsByUnit: Array<Tensor> = []
+        const valuesByUnit: Array<Tensor> = []
+        let at = 0
+        for (const k of used) {
+          const local = Int32Array.from(groups[k]!)
+          local.forEach((j, m) => (place[j] = at + m))
+          at += local.length
+          const [ak, bk, tak, tbk] = [a, b, ta, tb].map((x) => rowsOf(x, local)) as [Tensor, Tensor, Tensor, Tensor]
+          const head = local.length === level.count ? level.head : Int32Array.from(local, (j) => level.head[j] as number)
+          if (k === READOUT) {
+            valuesByUnit.push(readoutUnit(ak, tak, T.gather(readout!, head), readoutSigns(head, ak, tak)))
+            tangentsByUnit.push(T.zeros(local.length, 1))
+          } else {
+            valuesByUnit.push(T.lockedUnits(ak, bk, units, unary, head, new Int32Array(local.length).fill(k)))
+            tangentsByUnit.push(finiteOnly((UNIT_TANGENTS[k] as UnitTangent)(ak, bk, tak, tbk, T.gather(units, head), T.gather(unary, head))))
+          }
+        }
+        valueParts.push(used.length === 1 ? (valuesByUnit[0] as Tensor) : T.gatherConcat(valuesByUnit, place))
+        tangentParts.push(used.length === 1 ? (tangentsByUnit[0] as Tensor) : T.gatherConcat(tangentsByUnit, place))
+        let all: Tensor | undefined
+        pathRows.push({
+          all: () => (all ??= allUnits(a, b, level.head, ta)),
+          at: (local) =>
+            all !== undefined ? T.gather(all, local) : allUnits(rowsOf(a, local), rowsOf(b, local), Int32Array.from(local, (j) => level.head[j] as number), rowsOf(ta, local))
+        })
+        gateRows.push(gates)
+        continue
+      }
+      let tangentPaths: Tensor | undefined
+      if (ta !== undefined && tb !== undefined)
+        tangentPaths = finiteOnly(
+          T.concatCols([arithmeticTangents(a, b, ta, tb, T.gather(units, level.head)), unaryTangents(a, ta, T.gather(unary, level.head)), T.zeros(a.rows, 1)])
+        )
+      // affine, product, power-product, exponent (the formulas in the header) fused in one op, the unary units in another
+      const paths = allUnits(a, b, level.head, ta) // [n, K]
+      pathRows.push({ all: () => paths, at: (local) => T.gather(paths, local) })
       gateRows.push(gates)
       // Σₖ gₖ pathₖ: with every gate locked, the locked unit's path (row k of the identity · paths)
       const mix = (x: Tensor) =>
@@ -549,9 +632,29 @@ export class ArithmeticBrain extends Module {
       })
       return oneHot(path, K)
     }
+    const rootPaths = (): Tensor => {
+      if (leafRoot || pathRows.length === 0) return atRoots(leafPaths, pathRows.map((p) => p.all()))
+      // Each level's roots (by their index in the level), then every root's place among them.
+      const local = batch.levels.map(() => [] as Array<number>)
+      const place = batch.roots.map((r) => {
+        const l = batch.levels.findIndex((level) => r < level.start + level.count)
+        local[l]!.push(r - (batch.levels[l] as HeightLevel).start)
+        return l
+      })
+      const used = local.flatMap((rows, l) => (rows.length > 0 ? [l] : []))
+      const offset = new Map<number, number>()
+      used.reduce((at, l) => (offset.set(l, at), at + local[l]!.length), 0)
+      const seen = new Map<number, number>()
+      const index = place.map((l) => {
+        const k = seen.get(l) ?? 0
+        seen.set(l, k + 1)
+        return (offset.get(l) as number) + k
+      })
+      return T.gatherConcat(used.map((l) => (pathRows[l] as LevelPaths).at(Int32Array.from(local[l]!))), index)
+    }
     return {
       output: T.gatherConcat(valueParts, batch.roots),
-      rootPaths: atRoots(leafPaths, pathRows),
+      rootPaths: rootPaths(),
       rootGates: rootGates(),
       // All rows, concatenated on first read (the main objective reads only the roots).
       get values() {
@@ -562,7 +665,7 @@ export class ArithmeticBrain extends Module {
         return (tangents ??= T.concatRows(tangentParts))
       },
       get paths() {
-        return (paths ??= T.concatRows([leafPaths(), ...pathRows]))
+        return (paths ??= T.concatRows([leafPaths(), ...pathRows.map((p) => p.all())]))
       },
       get gates() {
         return (gates ??= T.concatRows([leafGates(), ...gateRows.map((g) => gateTensor(g, K))]))
