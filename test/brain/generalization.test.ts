@@ -204,6 +204,12 @@ describe("the brain checks its own answer and abstains when the check fails", ()
     expect(p!.reason).toMatch(/own check failed: substituting/)
   })
 
+  it("a readout answer next to a pole (no root there) fails the check, though Newton's distance is small", () => {
+    const [p] = model().predictWithReasons!([input("(solve (= (/ 3 (+ x 6)) 1) x)")])
+    expect(p!.answer).toBeUndefined()
+    expect(p!.reason).toMatch(/not the line a root needs/)
+  })
+
   it("says why for a head it never learned, a constant it has no value for, a value that depends on the unknown", () => {
     const reasons = model()
       .predictWithReasons!([input("(abs -3)"), input("(ln e)"), input("(* 6 e)")])

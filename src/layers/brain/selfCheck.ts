@@ -7,13 +7,15 @@
  *   - an antiderivative (a definite integral's): the finite-difference tangent of the
  *     antiderivative against f's values at points inside the interval;
  *   - an unknown's value (a readout root, as `solve`'s): the node the readout reads
- *     (the equation) evaluated with the unknown bound to the answer vanishes.
+ *     (the equation), evaluated around the answer, is nearly a line through zero there
+ *     (a Newton step's distance to its root is small, and no pole is near).
  *
  * Each check returns undefined when it passes, else the reason. Tolerances were chosen
  * on the validation split (data/generated/val, never the test split), with the default
  * run's final model: every level-5 derivative passes at a tenth of TANGENT_TOLERANCE but
  * one, every level-6 antiderivative at a hundredth; every level-7 solution's distance to
- * its root is within 2e-4 · max(1, |x|), and ROOT_TOLERANCE is half the grading's 1e-3.
+ * its root is within 2e-4 · max(1, |x|) (ROOT_TOLERANCE is half the grading's 1e-3), and
+ * no level-7 equation bends around its solution.
  */
 import type { Expr } from "../../domain/Expr.js"
 import { featurize, type BrainInput, type FeaturizedBatch } from "./featurize.js"
@@ -29,6 +31,9 @@ export const TANGENT_TOLERANCE = 1e-5
 const DIFFERENCE_AGREEMENT = 1e-6
 /** The distance to the root (relative to max(1, |answer|)) at which a solution check fails. */
 export const ROOT_TOLERANCE = 5e-4
+/** How far either side of the answer (in ROOT_TOLERANCEs) the equation must stay nearly linear, and how nearly. */
+const LINEAR_REACH = 10
+const LINEARITY = 0.1
 const STEP = 1e-3
 /** Beyond this magnitude the brain's exponential units are clamped (exp 50 ≈ 5e21): values are not checked there. */
 const FAITHFUL = 1e15
@@ -36,8 +41,8 @@ const FAITHFUL = 1e15
 const ROUNDING_SCALE = 1e-4
 /** Points of a derivative's check: away from 0, 1 and each other (as the rule learners sample). */
 const TANGENT_POINTS = [0.43, 0.97, 1.61, 2.09]
-/** Where inside [a, b] an antiderivative is checked. */
-const INTERIOR = [0.17, 0.5, 0.83]
+/** Where in [a, b] an antiderivative is checked: near the bounds, where the answer reads it, and inside. */
+const INTERIOR = [0.03, 0.17, 0.5, 0.83, 0.97]
 /** Fewer usable points than this: the answer cannot be checked, so it is not given. */
 const MIN_POINTS = 2
 
@@ -68,6 +73,8 @@ export interface TangentClaim {
    * checked when learned).
    */
   readonly minPoints?: number
+  /** A point where f saturates fails the check (the answer reads f's values there), rather than being skipped. */
+  readonly strict?: boolean
 }
 
 const OFFSETS = [2, 1, -1, -2, 4, 2, -2, -4] // steps h (first four) and 2h (last four)
@@ -99,12 +106,16 @@ export const checkTangents = (evaluate: Evaluate, claims: ReadonlyArray<TangentC
         retry.push({ claim, x })
         return
       }
-      // Nothing to learn from a point where the evaluator saturates: f exactly flat where g is
-      // not (a clamped unit), or values past the range its units compute faithfully.
-      if (OFFSETS.every((_, i) => f(i) === f(0)) && Math.abs(g) > TANGENT_TOLERANCE) return
-      if (Math.abs(f(0)) > FAITHFUL || Math.abs(g) > FAITHFUL) return
-      usable[claim]!++
+      // A point where the evaluator saturates — f exactly flat where g is not (a clamped
+      // unit), or values past the range its units compute faithfully — checks nothing; for
+      // a strict claim (an answer read off f's values there) it fails the check.
       const c = claims[claim] as TangentClaim
+      const saturated = (OFFSETS.every((_, i) => f(i) === f(0)) && Math.abs(g) > TANGENT_TOLERANCE) || Math.abs(f(0)) > FAITHFUL || Math.abs(g) > FAITHFUL
+      if (saturated) {
+        if (c.strict === true && failed[claim] === undefined) failed[claim] = `at ${c.variable} = ${round(x)} ${c.source} is past the range its units compute faithfully`
+        return
+      }
+      usable[claim]!++
       // The scale of the comparison includes f's own size: rounding in an expression of large values.
       const scale = 1 + Math.abs(fine) + ROUNDING_SCALE * Math.abs(f(1))
       if (!(Math.abs(g - fine) <= TANGENT_TOLERANCE * scale) && failed[claim] === undefined)
@@ -134,17 +145,27 @@ export interface RootClaim {
  * slope) must be within ROOT_TOLERANCE · max(1, |answer|).
  */
 export const checkRoots = (evaluate: Evaluate, claims: ReadonlyArray<RootClaim>): Array<string | undefined> => {
+  const reach = (c: RootClaim) => LINEAR_REACH * ROOT_TOLERANCE * Math.max(1, Math.abs(c.value))
   const inputs: Array<BrainInput> = []
-  for (const c of claims) for (const o of [0, 1, -1]) inputs.push({ expr: c.equation, bindings: at(c.bindings, c.variable, c.value + o * STEP) })
+  for (const c of claims)
+    for (const x of [c.value, c.value + STEP, c.value - STEP, c.value + reach(c), c.value - reach(c)])
+      inputs.push({ expr: c.equation, bindings: at(c.bindings, c.variable, x) })
   const v = rootValues(evaluate, inputs)
   return claims.map((c, k) => {
-    const [e, up, down] = [v[3 * k], v[3 * k + 1], v[3 * k + 2]] as [number, number, number]
+    const [e, up, down, far, near] = Array.from(v.subarray(5 * k, 5 * k + 5)) as [number, number, number, number, number]
     const slope = (up - down) / (2 * STEP)
     const distance = Math.abs(e / slope)
-    if (!Number.isFinite(distance)) return `substituting ${round(c.value)} for ${c.variable} gives no value it can check`
-    return distance <= ROOT_TOLERANCE * Math.max(1, Math.abs(c.value))
-      ? undefined
-      : `substituting ${round(c.value)} for ${c.variable}, its own evaluation leaves ${round(e)}: the root is about ${round(c.value - e / slope)}`
+    if (!Number.isFinite(distance) || !Number.isFinite(far) || !Number.isFinite(near))
+      return `substituting ${round(c.value)} for ${c.variable} gives no value it can check`
+    if (distance > ROOT_TOLERANCE * Math.max(1, Math.abs(c.value)))
+      return `substituting ${round(c.value)} for ${c.variable}, its own evaluation leaves ${round(e)}: the root is about ${round(c.value - e / slope)}`
+    // Newton's estimate holds only where the equation is nearly linear around the answer
+    // (near a pole the estimated distance is small too, but no root is there).
+    const d = reach(c)
+    const bent = Math.max(Math.abs(far - (e + slope * d)), Math.abs(near - (e - slope * d)))
+    if (!(bent <= LINEARITY * Math.abs(slope) * d))
+      return `around ${round(c.value)} its own evaluation of the equation is not the line a root needs (${round(near)}, ${round(e)}, ${round(far)})`
+    return undefined
   })
 }
 
