@@ -25,6 +25,7 @@ import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { encodeTerms, savedRules } from "./codec.js"
+import { makeSimplifier } from "../simplify/Simplifier.js"
 
 /** The emitters a root head may answer with. */
 export const EMITTERS = ["copy", "tangent"] as const
@@ -97,6 +98,8 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
   const emitter = new Int32Array(heads.length).fill(-1)
   let slot = -1
   const evaluate = evaluator.evaluate
+  // Issue #15: emitted answers pass through the learned simplifier (../simplify/).
+  const simplifier = makeSimplifier(evaluator)
 
   const emit = (p: Problem, kind: number): Expr | undefined =>
     kind === COPY ? p.f : kind === TANGENT && rules !== undefined ? emitTangent(p.f, p.variable, rules, headRow) : undefined
@@ -152,22 +155,31 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
           (rules = learnTangentRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable, constants: p.constants })), evaluate, Rng.seeded(0x7a9e + now), rules, missing)),
         (mine) => EMITTERS.map((_, kind) => score(mine, kind))
       )
+      simplifier.learn(
+        examples.flatMap(({ p, target }) => {
+          const answer = (emitter[p.root] as number) >= 0 ? emit(p, emitter[p.root] as number) : undefined
+          return answer === undefined ? [] : [{ answer, target }]
+        })
+      )
     },
     answer: (input) => {
       const p = problemOf(input)
       if (p === undefined || (emitter[p.root] as number) < 0) return undefined
-      return { expr: emit(p, emitter[p.root] as number) }
+      const emitted = emit(p, emitter[p.root] as number)
+      return { expr: emitted === undefined ? undefined : simplifier.simplify(emitted) }
     },
     state: () => ({
       tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...encodeTerms(rules.heads)],
       emitter: [...emitter],
-      symbolicSlot: [slot]
+      symbolicSlot: [slot],
+      ...simplifier.state()
     }),
     loadState: (state) =>
       Effect.gen(function* () {
         slot = yield* restoreSearch(state, "emitter", "symbolicSlot", emitter)
         const saved = yield* savedRules(state, "tangentRules")
         rules = saved === undefined ? undefined : { heads: saved.heads, numberSlope: saved.lead[0], variableSlope: saved.lead[1] }
+        yield* simplifier.loadState(state)
       })
   }
 }
