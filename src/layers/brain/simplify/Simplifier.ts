@@ -20,7 +20,7 @@ import { BrainError, type BrainState } from "../../../services/Brain.js"
 import { canFeaturize, headRowsOf } from "../featurize.js"
 import type { TrustedEvaluator } from "../symbolic/schedule.js"
 import { heads } from "../vocabulary.js"
-import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, nodeOf, type TermTable } from "./discover.js"
+import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, liftable, nodeOf, type TermTable } from "./discover.js"
 import { foldConstants } from "./fold.js"
 import { bestChoice, emptyScorer, present, trainScorer, type FormScorer } from "./form.js"
 import { abstractNode, decodePattern, encodePattern, headKey, isNode, key, match, withArgs, type Pattern } from "./pattern.js"
@@ -52,7 +52,9 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   let ac = new Set<string>()
   let acRows: Array<number> = []
   let scorer: FormScorer = emptyScorer()
-  let rewrite = makeRewriter({ rules, ac })
+  let liftPairs: Array<readonly [number, number]> = []
+  let lift = new Map<string, Set<string>>()
+  let rewrite = makeRewriter({ rules, ac, lift })
   let table: TermTable | undefined
   let tableRows = ""
   const seenRows = new Set<number>()
@@ -62,7 +64,12 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   let unconfirmed = false
 
   const trusted = (e: Expr): boolean => canFeaturize(e) && [...headRowsOf(e)].every(evaluator.isLocked)
-  const refresh = () => (rewrite = makeRewriter({ rules, ac }))
+  const rowKey = (r: number) => headKey(nodeOf(r, []) as never)
+  const refresh = () => {
+    lift = new Map()
+    for (const [u, h] of liftPairs) lift.set(rowKey(h), (lift.get(rowKey(h)) ?? new Set()).add(rowKey(u)))
+    rewrite = makeRewriter({ rules, ac, lift })
+  }
 
   /** Rules read from a checkpoint: kept only if the evaluator confirms them now. */
   const confirmLoaded = () => {
@@ -76,7 +83,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     let current = e
     for (let round = 0; round < ROUNDS; round++) {
       const rewritten = rewrite(current)
-      const folded = foldConstants([groupNumbers(rewritten, ac)], evaluator.evaluate, trusted)[0] as Expr
+      const folded = foldConstants([groupNumbers(rewritten, ac, lift)], evaluator.evaluate, trusted)[0] as Expr
       const next = rewrite(folded)
       if (cachedKey(next) === cachedKey(current)) return next
       current = next
@@ -129,7 +136,8 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       tableRows = rows.join(",")
       table = buildTable(rows, evaluator.evaluate, rng)
       acRows = associativeCommutative(rows, evaluator.evaluate, rng)
-      ac = new Set(acRows.map((r) => headKey(nodeOf(r, []) as never)))
+      ac = new Set(acRows.map(rowKey))
+      liftPairs = liftable(rows, acRows, evaluator.evaluate, rng)
       rejected.clear()
       refresh()
     }
@@ -174,6 +182,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     state: () => ({
       simplifyRules: rules.flatMap((r) => [...encodePattern(r.lhs), ...encodePattern(r.rhs)]),
       simplifyAC: [...acRows],
+      simplifyLift: liftPairs.flat(),
       simplifyForm: encodeText(
         JSON.stringify({
           precedence: [...scorer.precedence].map(([h, m]) => [h, [...m]]),
@@ -204,9 +213,13 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
           return Either.left(new BrainError({ reason: "BadState", message: "simplifyForm is malformed" }))
         }
       }
+      const lifts = state["simplifyLift"] ?? []
+      if (lifts.length % 2 !== 0 || lifts.some((r, i) => !Number.isInteger(r) || heads[r] === undefined || arityOf(r) !== (i % 2 === 0 ? 1 : 2)))
+        return Either.left(new BrainError({ reason: "BadState", message: "simplifyLift is malformed" }))
       rules = loaded
       acRows = [...rows]
-      ac = new Set(acRows.map((r) => headKey(nodeOf(r, []) as never)))
+      ac = new Set(acRows.map(rowKey))
+      liftPairs = Array.from({ length: lifts.length / 2 }, (_, i) => [lifts[2 * i] as number, lifts[2 * i + 1] as number] as const)
       scorer = form
       unconfirmed = rules.length > 0
       refresh()

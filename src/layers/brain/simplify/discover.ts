@@ -86,8 +86,8 @@ export const enumerateTerms = (rows: ReadonlyArray<number>, maxSize = 5): Array<
     bySize.push(out)
   }
   // Five nodes: a head over a three-node binary term and a leaf, the leaves restricted to the
-  // variables and −1, 2 (the full set is ten times larger and costs the evaluator seconds).
-  const leaves = (bySize[1] as Array<Pattern>).filter((l) => l._tag === "Symbol" || (l._tag === "Integer" && (l.value === -1n || l.value === 2n)))
+  // variables and −1, 1, 2 (the full set is ten times larger and costs the evaluator seconds).
+  const leaves = (bySize[1] as Array<Pattern>).filter((l) => l._tag === "Symbol" || (l._tag === "Integer" && l.value !== 0n))
   const inner: Array<Pattern> = []
   for (const r of binary) for (const a of leaves) for (const b of leaves) inner.push(nodeOf(r, [a, b]))
   if (maxSize >= 5)
@@ -130,8 +130,8 @@ export const associativeCommutative = (rows: ReadonlyArray<number>, evaluate: Ev
 }
 
 /**
- * Rules for the given left-hand sides: per side, the first enumerated candidate (smallest,
- * then most frequent in the targets) that the evaluator confirms at fresh points; a
+ * Rules for the given left-hand sides: per side, the first enumerated candidate (one the
+ * targets use before one they never do, then the smallest) that the evaluator confirms at fresh points; a
  * constant side may also become the small rational it evaluates to.
  */
 export const discoverRules = (
@@ -153,7 +153,9 @@ export const discoverRules = (
     )
     const constant = recogniseRational(values[0] as number)
     if (constant !== undefined && size(constant) < n && !candidates.some((c) => key(c) === key(constant))) candidates.push(constant)
-    candidates.sort((x, y) => size(x) - size(y) || frequency(y) - frequency(x) || (key(x) < key(y) ? -1 : 1))
+    // Forms the targets use first (the data's conventions), then the smallest.
+    const seen = (p: Pattern) => (frequency(p) > 0 ? 0 : 1)
+    candidates.sort((x, y) => seen(x) - seen(y) || size(x) - size(y) || frequency(y) - frequency(x) || (key(x) < key(y) ? -1 : 1))
     if (candidates.length > 0) proposals.push({ lhs, candidates: candidates.slice(0, 4) })
   })
   if (proposals.length === 0) return []
@@ -169,6 +171,19 @@ export const discoverRules = (
     at += 1 + candidates.length
   }
   return rules
+}
+
+/**
+ * Pairs (unary row u, AC row h) with (h a (u b)) = (u (h a b)) at random points: u moves
+ * out of h's arguments, or into a number argument where it folds (./rewrite.ts).
+ */
+export const liftable = (rows: ReadonlyArray<number>, ac: ReadonlyArray<number>, evaluate: Evaluator, rng: Rng): Array<readonly [number, number]> => {
+  const [a, b] = [variable(0), variable(1)]
+  const pairs = rows.filter((u) => arityOf(u) === 1).flatMap((u) => ac.map((h) => [u, h] as const))
+  if (pairs.length === 0) return []
+  const sides = pairs.flatMap(([u, h]) => [nodeOf(h, [a, nodeOf(u, [b])]), nodeOf(u, [nodeOf(h, [a, b])])])
+  const values = valuesAt(sides, randomPoints(rng, CHECK_POINTS), evaluate)
+  return pairs.filter((_, i) => agree(values[2 * i] as Float64Array, values[2 * i + 1] as Float64Array, CHECK_POINTS - 2))
 }
 
 /** Whether the evaluator confirms a rule at fresh random points (tests, and rules read from a checkpoint). */

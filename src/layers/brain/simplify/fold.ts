@@ -1,8 +1,11 @@
 /**
  * Constant folding by the brain's own evaluator: a subtree without symbols is evaluated
  * by the learned forward pass, and replaced by a number only when that value is a small
- * rational to within 1e-12 (continued fractions): integers and small rationals stay
- * exact, anything else is left as it is.
+ * rational (denominator ≤ 1000) to within 1e-10 relative (continued fractions): integers
+ * and small rationals stay exact, anything else is left as it is. The tolerance is the
+ * brain's, not the brief's 1e-12: its learned division is accurate to ≈1e-11
+ * ((/ 1 3) → 0.33333333333605), and two such rationals differ by at least 1e-6, so 1e-10
+ * still names exactly one of them.
  */
 import type { Expr } from "../../../domain/Expr.js"
 import { rational } from "../../../domain/Expr.js"
@@ -13,7 +16,7 @@ import { isNode, isNumberLeaf, withArgs } from "./pattern.js"
 /** Largest denominator recognised, and the magnitude above which floats are not exact integers. */
 export const MAX_DENOMINATOR = 1000
 const MAX_MAGNITUDE = 2 ** 50
-export const TOLERANCE = 1e-12
+export const TOLERANCE = 1e-10
 
 /** The small rational p/q equal to v within TOLERANCE·max(1, |v|), by continued fractions; undefined otherwise. */
 export const recogniseRational = (v: number): Expr | undefined => {

@@ -82,8 +82,15 @@ export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, ch
   const option = choice(head)
   const order = ORDERS[option % ORDERS.length]
   const nesting = NESTINGS[Math.floor(option / ORDERS.length)]
-  const ranked = order === "keep" ? args : args.map((a, i) => ({ a, i, r: rank(scorer, head, kindOf(a)) }))
-    .sort((x, y) => (order === "rank" ? y.r - x.r : x.r - y.r) || x.i - y.i).map((x) => x.a)
+  const counts = scorer.precedence.get(head)
+  // Kinds seen in this order and the other: their counts decide; otherwise their overall ranks.
+  const before = (x: { k: string; r: number }, y: { k: string; r: number }): number => {
+    const xy = counts?.get(`${x.k}>${y.k}`) ?? 0
+    const yx = counts?.get(`${y.k}>${x.k}`) ?? 0
+    return xy + yx > 0 ? yx - xy : y.r - x.r
+  }
+  const ranked = order === "keep" ? args : args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)) }))
+    .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || x.i - y.i).map((x) => x.a)
   if (nesting === "flat" || ranked.length === 2) return withArgs(e, ranked)
   if (nesting === "left") return ranked.slice(1).reduce((acc, a) => withArgs(e, [acc, a]), ranked[0] as Expr)
   return ranked.slice(0, -1).reduceRight((acc, a) => withArgs(e, [a, acc]), ranked[ranked.length - 1] as Expr)

@@ -5,7 +5,9 @@
  * (AC matching of two-argument patterns), and their number arguments are grouped so that
  * the evaluator can fold them (./fold.ts). Every rule is either smaller on its right side
  * or, at equal size, the form the training targets use more often: rewriting terminates
- * (a budget guards it anyway).
+ * (a budget guards it anyway). A one-argument head that commutes with an AC head (unary
+ * minus with a product, as the evaluator finds) is moved out of its arguments, and into a
+ * number argument when there is one, where it folds.
  */
 import type { Expr } from "../../../domain/Expr.js"
 import { size } from "../../../domain/Expr.js"
@@ -20,7 +22,12 @@ export interface RuleBook {
   readonly rules: ReadonlyArray<Rule>
   /** Head keys the evaluator showed associative and commutative. */
   readonly ac: ReadonlySet<string>
+  /** Per AC head key, the one-argument heads u with (h a (u b)) = (u (h a b)) (./discover.ts liftable). */
+  readonly lift: ReadonlyMap<string, ReadonlySet<string>>
 }
+
+const liftsOver = (lift: RuleBook["lift"], e: Expr, h: string): boolean =>
+  isNode(e) && e.args.length === 1 && lift.get(h)?.has(headKey(e)) === true
 
 /** Rule applications allowed per expression. */
 const BUDGET = 1000
@@ -84,6 +91,14 @@ export const makeRewriter = (book: RuleBook) => {
       const flat: Array<Expr> = []
       for (const a of node.args) if (sameHead(a, node)) flat.push(...(a as Node).args)
       else flat.push(a)
+      // A one-argument head that commutes with this one moves out of its arguments.
+      const lifted = flat.findIndex((a) => liftsOver(book.lift, a, headKey(node)))
+      if (lifted >= 0) {
+        const u = flat[lifted] as Node
+        fuel--
+        const inner = top(withArgs(node, flat.map((a, k) => (k === lifted ? (u.args[0] as Expr) : a))))
+        return top(withArgs(u, [inner]))
+      }
       flat.sort((a, b) => (cachedKey(a) < cachedKey(b) ? -1 : cachedKey(a) > cachedKey(b) ? 1 : 0))
       if (flat.length <= MAX_PAIR_ARGS)
         for (let i = 0; i < flat.length; i++)
@@ -130,9 +145,15 @@ export const makeRewriter = (book: RuleBook) => {
  * AC nodes with two or more number arguments get them grouped as one first argument
  * `(h n₁ n₂ …)`, a symbol-free subtree the evaluator folds.
  */
-export const groupNumbers = (e: Expr, ac: ReadonlySet<string>): Expr => {
+export const groupNumbers = (e: Expr, ac: ReadonlySet<string>, lift: RuleBook["lift"] = new Map()): Expr => {
   if (!isNode(e)) return e
-  const args = e.args.map((a) => groupNumbers(a, ac))
+  const args = e.args.map((a) => groupNumbers(a, ac, lift))
+  // (u (h n …)) with u liftable over h: u moves into the number, where it folds.
+  const inner = args[0] as Expr
+  if (args.length === 1 && isNode(inner) && liftsOver(lift, e, headKey(inner)) && ac.has(headKey(inner))) {
+    const n = inner.args.findIndex(isNumberLeaf)
+    if (n >= 0) return withArgs(inner, inner.args.map((a, k) => (k === n ? withArgs(e, [a]) : a)))
+  }
   if (ac.has(headKey(e))) {
     const numbers = args.filter(isNumberLeaf)
     if (numbers.length >= 2) {
