@@ -75,8 +75,15 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const confirmLoaded = () => {
     if (!unconfirmed) return
     unconfirmed = false
-    rules = rules.filter((r) => trusted(r.lhs) && trusted(r.rhs) && confirms(r, evaluator.evaluate))
+    rules = rules.filter((r) => trusted(r.lhs) && trusted(r.rhs) && !rearranges(r) && confirms(r, evaluator.evaluate))
     refresh()
+  }
+
+  /** A rule whose sides differ only in the order and nesting of AC arguments: the form's choice, never a rule (it would undo the sort). */
+  const rearranges = (r: Rule): boolean => {
+    const flat = makeRewriter({ rules: [], ac, lift: new Map() })
+    return (isNode(r.lhs) && ac.has(headKey(r.lhs)) && isNode(r.rhs) && headKey(r.rhs) === headKey(r.lhs) && size(r.rhs) >= size(r.lhs)) ||
+      cachedKey(flat(r.lhs)) === cachedKey(flat(r.rhs))
   }
 
   const core = (e: Expr): Expr => {
@@ -160,9 +167,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const lhss = harvest(usable.map((p) => core(p.answer)))
       if (lhss.length === 0) break
       // Under an AC head, a rearrangement of the same head is the form's choice (./form.ts), not a rule.
-      const found = discoverRules(lhss, table as TermTable, evaluator.evaluate, frequency, rng).filter(
-        (r) => !(isNode(r.lhs) && ac.has(headKey(r.lhs)) && isNode(r.rhs) && headKey(r.rhs) === headKey(r.lhs) && size(r.rhs) >= size(r.lhs))
-      )
+      const found = discoverRules(lhss, table as TermTable, evaluator.evaluate, frequency, rng).filter((r) => !rearranges(r))
       const ruled = new Set(found.map((r) => key(r.lhs)))
       for (const l of lhss) if (!ruled.has(key(l))) rejected.add(key(l))
       if (found.length === 0) break

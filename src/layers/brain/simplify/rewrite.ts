@@ -47,9 +47,10 @@ export const indexRules = (rules: ReadonlyArray<Rule>): Map<string, Array<Rule>>
 }
 
 const keys = new WeakMap<Expr, string>()
+/** key(e), memoised per node (children's keys reused: linear in the tree, not quadratic). */
 export const cachedKey = (e: Expr): string => {
   let k = keys.get(e)
-  if (k === undefined) keys.set(e, (k = key(e)))
+  if (k === undefined) keys.set(e, (k = isNode(e) ? `(${headKey(e)} ${e.args.map(cachedKey).join(" ")})` : key(e)))
   return k
 }
 
