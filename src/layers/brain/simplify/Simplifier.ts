@@ -38,10 +38,12 @@ export interface Simplifier {
 }
 
 /** Learning steps: the first few, then one in every LEARN_EVERY. */
-const EARLY_STEPS = 6
-const LEARN_EVERY = 400
+const EARLY_STEPS = 8
+const LEARN_EVERY = 200
 /** Learning steps in all (each costs the evaluator a few large batches). */
-const MAX_LEARNING = 12
+const MAX_LEARNING = 24
+/** Simplified answers remembered (validation asks for the same ones every epoch). */
+const MEMO = 50_000
 const ROUNDS = 8
 /** Pairs (and their answers' size) used per scorer step: GED is the dear part. */
 const SCORER_PAIRS = 32
@@ -60,6 +62,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const seenRows = new Set<number>()
   const rejected = new Set<string>()
   let steps = 0
+  const memo = new Map<string, Expr>()
   let learned = 0
   let unconfirmed = false
 
@@ -69,6 +72,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     lift = new Map()
     for (const [u, h] of liftPairs) lift.set(rowKey(h), (lift.get(rowKey(h)) ?? new Set()).add(rowKey(u)))
     rewrite = makeRewriter({ rules, ac, lift })
+    memo.clear()
   }
 
   /** Rules read from a checkpoint: kept only if the evaluator confirms them now. */
@@ -100,8 +104,13 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
 
   const simplify = (e: Expr): Expr => {
     confirmLoaded()
-    if (!trusted(e)) return e
-    return present(core(e), ac, scorer, bestChoice(scorer))
+    const k = cachedKey(e)
+    const known = memo.get(k)
+    if (known !== undefined) return known
+    const out = trusted(e) ? present(core(e), ac, scorer, bestChoice(scorer)) : e
+    if (memo.size >= MEMO) memo.clear()
+    memo.set(k, out)
+    return out
   }
 
   /** Left-hand sides from the nodes of (simplified) answers: depth-1 and depth-2 patterns, pairs of AC arguments. */
@@ -149,10 +158,10 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       refresh()
     }
     const targets = usable.map((p) => p.target)
-    const memo = new Map<string, number>()
+    const counts = new Map<string, number>()
     const frequency = (p: Pattern): number => {
       const k = key(p)
-      let n = memo.get(k)
+      let n = counts.get(k)
       if (n !== undefined) return n
       n = 0
       const count = (e: Expr): void => {
@@ -160,7 +169,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
         if (isNode(e)) e.args.forEach(count)
       }
       targets.forEach(count)
-      memo.set(k, n)
+      counts.set(k, n)
       return n
     }
     for (let pass = 0; pass < 3; pass++) {
@@ -176,6 +185,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     }
     const sample = usable.map((p) => ({ answer: core(p.answer), target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
     trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac)
+    memo.clear()
   }
 
   const encodeText = (s: string) => Array.from(s, (c) => c.charCodeAt(0))
