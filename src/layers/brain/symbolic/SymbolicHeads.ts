@@ -98,8 +98,11 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
   const emitter = new Int32Array(heads.length).fill(-1)
   let slot = -1
   const evaluate = evaluator.evaluate
-  // Issue #15: emitted answers pass through the learned simplifier (../simplify/).
+  // Issue #15: emitted answers pass through the learned simplifier (../simplify/). A
+  // simplified answer may hold a head the brain has no tangent rule for (a unary minus):
+  // a problem over it (a higher derivative) is then answered over the unsimplified one.
   const simplifier = makeSimplifier(evaluator)
+  const unsimplified = new WeakMap<Expr, Expr>()
 
   const emit = (p: Problem, kind: number): Expr | undefined =>
     kind === COPY ? p.f : kind === TANGENT && rules !== undefined ? emitTangent(p.f, p.variable, rules, headRow) : undefined
@@ -165,8 +168,13 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
     answer: (input) => {
       const p = problemOf(input)
       if (p === undefined || (emitter[p.root] as number) < 0) return undefined
-      const emitted = emit(p, emitter[p.root] as number)
-      return { expr: emitted === undefined ? undefined : simplifier.simplify(emitted) }
+      const kind = emitter[p.root] as number
+      const original = unsimplified.get(p.f)
+      const emitted = emit(p, kind) ?? (original === undefined ? undefined : emit({ ...p, f: original }, kind))
+      if (emitted === undefined) return { expr: undefined }
+      const simplified = simplifier.simplify(emitted)
+      unsimplified.set(simplified, emitted)
+      return { expr: simplified }
     },
     state: () => ({
       tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...encodeTerms(rules.heads)],
