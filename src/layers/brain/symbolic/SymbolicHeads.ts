@@ -27,6 +27,7 @@ import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { encodeTerms, savedRules } from "./codec.js"
+import { makeSimplifier } from "../simplify/Simplifier.js"
 
 /** The emitters a root head may answer with. */
 export const EMITTERS = ["copy", "tangent"] as const
@@ -128,6 +129,11 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
   const emitter = new Int32Array(heads.length).fill(-1)
   let slot = -1
   const evaluate = evaluator.evaluate
+  // Issue #15: emitted answers pass through the learned simplifier (../simplify/). A
+  // simplified answer may hold a head the brain has no tangent rule for (a unary minus):
+  // a problem over it (a higher derivative) is then answered over the unsimplified one.
+  const simplifier = makeSimplifier(evaluator)
+  const unsimplified = new WeakMap<Expr, Expr>()
 
   const emit = (p: Problem, kind: number): Expr | undefined =>
     kind === COPY ? p.f : kind === TANGENT && rules !== undefined ? emitTangent(p.f, p.variable, rules, headRow) : undefined
@@ -193,26 +199,38 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
         },
         (mine) => EMITTERS.map((_, kind) => score(mine, kind))
       )
+      simplifier.learn(
+        examples.flatMap(({ p, target }) => {
+          const answer = (emitter[p.root] as number) >= 0 ? emit(p, emitter[p.root] as number) : undefined
+          return answer === undefined ? [] : [{ answer, target }]
+        })
+      )
     },
     answer: (input) => {
       const p = problemOf(input)
       const kind = p === undefined ? -1 : (emitter[p.root] as number)
       if (p === undefined || kind < 0) return undefined
-      const expr = emit(p, kind)
-      if (expr === undefined || kind !== TANGENT) return { expr }
-      // The tangent emitter claims that expr is f's tangent: checked on the brain's own values.
+      const original = unsimplified.get(p.f)
+      const emitted = emit(p, kind) ?? (original === undefined ? undefined : emit({ ...p, f: original }, kind))
+      if (emitted === undefined) return { expr: undefined }
+      const expr = simplifier.simplify(emitted)
+      unsimplified.set(expr, emitted)
+      if (kind !== TANGENT) return { expr }
+      // The tangent emitter claims that expr, as simplified, is f's tangent: checked on the brain's own values.
       return { expr, claim: { f: p.f, g: expr, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
     },
     state: () => ({
       tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...encodeTerms(rules.heads)],
       emitter: [...emitter],
-      symbolicSlot: [slot]
+      symbolicSlot: [slot],
+      ...simplifier.state()
     }),
     loadState: (state) =>
       Effect.gen(function* () {
         slot = yield* restoreSearch(state, "emitter", "symbolicSlot", emitter)
         const saved = yield* savedRules(state, "tangentRules")
         rules = saved === undefined ? undefined : { heads: saved.heads, numberSlope: saved.lead[0], variableSlope: saved.lead[1] }
+        yield* simplifier.loadState(state)
       })
   }
 }

@@ -1,0 +1,244 @@
+/**
+ * The brain's learned simplification of its expression answers (issue #15), with no call
+ * to the Engine: one short orchestrator over one file per technique.
+ *
+ *   fold.ts      constant subtrees folded by the brain's own evaluator, kept exact
+ *   discover.ts  rewrite rules discovered by enumeration and fuzzing (Ruler-style)
+ *   rewrite.ts   the rules applied to a fixpoint (AC heads flat, pair matching)
+ *   form.ts      the arrangement of AC arguments chosen by a scorer trained with GED
+ *
+ * Learning happens at training time (`learn`, from SymbolicHeads.prepareStep) on pairs of
+ * the brain's own answers and the training targets; what is learned is saved in the
+ * brain's state. Rules read back from a checkpoint are confirmed again by the evaluator
+ * before their first use: a rule it cannot confirm is never used.
+ */
+import { Either } from "effect"
+import type { Expr } from "../../../domain/Expr.js"
+import { size } from "../../../domain/Expr.js"
+import { Rng } from "../../../domain/Random.js"
+import { BrainError, type BrainState } from "../../../services/Brain.js"
+import { canFeaturize, headRowsOf } from "../featurize.js"
+import type { TrustedEvaluator } from "../symbolic/schedule.js"
+import { heads } from "../vocabulary.js"
+import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, liftable, nodeOf, type TermTable } from "./discover.js"
+import { foldConstants } from "./fold.js"
+import { bestChoice, emptyScorer, present, trainScorer, type FormScorer } from "./form.js"
+import { abstractNode, decodePattern, encodePattern, headKey, isNode, key, match, withArgs, type Pattern } from "./pattern.js"
+import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
+
+export interface Simplifier {
+  /** e in its simplest learned form (e itself when nothing is learned yet). */
+  readonly simplify: (e: Expr) => Expr
+  /** One learning step on the brain's answers and their training targets. */
+  readonly learn: (pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>) => void
+  readonly rules: () => ReadonlyArray<Rule>
+  readonly associative: () => ReadonlySet<string>
+  readonly state: () => BrainState
+  readonly loadState: (state: BrainState) => Either.Either<void, BrainError>
+}
+
+/** Learning steps: the first few, then one in every LEARN_EVERY. */
+const EARLY_STEPS = 8
+const LEARN_EVERY = 200
+/** Learning steps in all (each costs the evaluator a few large batches). */
+const MAX_LEARNING = 24
+/** Simplified answers remembered (validation asks for the same ones every epoch). */
+const MEMO = 50_000
+const ROUNDS = 8
+/** Pairs (and their answers' size) used per scorer step: GED is the dear part. */
+const SCORER_PAIRS = 32
+const SCORER_MAX_SIZE = 60
+
+export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
+  let rules: Array<Rule> = []
+  let ac = new Set<string>()
+  let acRows: Array<number> = []
+  let scorer: FormScorer = emptyScorer()
+  let liftPairs: Array<readonly [number, number]> = []
+  let lift = new Map<string, Set<string>>()
+  let rewrite = makeRewriter({ rules, ac, lift })
+  let table: TermTable | undefined
+  let tableRows = ""
+  const seenRows = new Set<number>()
+  const rejected = new Set<string>()
+  let steps = 0
+  const memo = new Map<string, Expr>()
+  let learned = 0
+  let unconfirmed = false
+
+  const trusted = (e: Expr): boolean => canFeaturize(e) && [...headRowsOf(e)].every(evaluator.isLocked)
+  const rowKey = (r: number) => headKey(nodeOf(r, []) as never)
+  const refresh = () => {
+    lift = new Map()
+    for (const [u, h] of liftPairs) lift.set(rowKey(h), (lift.get(rowKey(h)) ?? new Set()).add(rowKey(u)))
+    rewrite = makeRewriter({ rules, ac, lift })
+    memo.clear()
+  }
+
+  /** Rules read from a checkpoint: kept only if the evaluator confirms them now. */
+  const confirmLoaded = () => {
+    if (!unconfirmed) return
+    unconfirmed = false
+    rules = rules.filter((r) => trusted(r.lhs) && trusted(r.rhs) && !rearranges(r) && confirms(r, evaluator.evaluate))
+    refresh()
+  }
+
+  /** A rule whose sides differ only in the order and nesting of AC arguments: the form's choice, never a rule (it would undo the sort). */
+  const rearranges = (r: Rule): boolean => {
+    const flat = makeRewriter({ rules: [], ac, lift: new Map() })
+    return (isNode(r.lhs) && ac.has(headKey(r.lhs)) && isNode(r.rhs) && headKey(r.rhs) === headKey(r.lhs) && size(r.rhs) >= size(r.lhs)) ||
+      cachedKey(flat(r.lhs)) === cachedKey(flat(r.rhs))
+  }
+
+  const core = (e: Expr): Expr => {
+    let current = e
+    for (let round = 0; round < ROUNDS; round++) {
+      const rewritten = rewrite(current)
+      const folded = foldConstants([groupNumbers(rewritten, ac, lift)], evaluator.evaluate, trusted)[0] as Expr
+      const next = rewrite(folded)
+      if (cachedKey(next) === cachedKey(current)) return next
+      current = next
+    }
+    return current
+  }
+
+  const simplify = (e: Expr): Expr => {
+    confirmLoaded()
+    const k = cachedKey(e)
+    const known = memo.get(k)
+    if (known !== undefined) return known
+    const out = trusted(e) ? present(core(e), ac, scorer, bestChoice(scorer)) : e
+    if (memo.size >= MEMO) memo.clear()
+    memo.set(k, out)
+    return out
+  }
+
+  /** Left-hand sides from the nodes of (simplified) answers: depth-1 and depth-2 patterns, pairs of AC arguments. */
+  const harvest = (answers: ReadonlyArray<Expr>): Array<Pattern> => {
+    const out = new Map<string, Pattern>()
+    const add = (node: Expr) => {
+      for (const depth of [1, 2]) {
+        const p = abstractNode(node, depth)
+        if (p === undefined || !isNode(p) || !trusted(p)) continue
+        const k = key(p)
+        if (!rejected.has(k) && !out.has(k)) out.set(k, p)
+      }
+    }
+    const visit = (e: Expr): void => {
+      if (!isNode(e)) return
+      if (e.args.length <= 2) add(e)
+      else if (ac.has(headKey(e))) {
+        const args = e.args.slice(0, 8)
+        for (let i = 0; i < args.length; i++) for (let j = 0; j < args.length; j++) if (i !== j) add(withArgs(e, [args[i] as Expr, args[j] as Expr]))
+      }
+      e.args.forEach(visit)
+    }
+    answers.forEach(visit)
+    const known = new Set(rules.map((r) => key(r.lhs)))
+    return [...out.values()].filter((p) => !known.has(key(p))).slice(0, 400)
+  }
+
+  const learn = (pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>) => {
+    confirmLoaded()
+    const usable = pairs.filter((p) => trusted(p.answer) && canFeaturize(p.target))
+    if (usable.length === 0) return
+    steps++
+    if ((steps > EARLY_STEPS && steps % LEARN_EVERY !== 0) || learned >= MAX_LEARNING) return
+    learned++
+    const rng = Rng.seeded(0x5e11 + steps)
+    for (const p of usable) for (const e of [p.answer, p.target]) for (const r of headRowsOf(e)) if (evaluator.isLocked(r)) seenRows.add(r)
+    const rows = [...seenRows].sort((a, b) => a - b)
+    if (rows.join(",") !== tableRows) {
+      tableRows = rows.join(",")
+      table = buildTable(rows, evaluator.evaluate, rng)
+      acRows = associativeCommutative(rows, evaluator.evaluate, rng)
+      ac = new Set(acRows.map(rowKey))
+      liftPairs = liftable(rows, acRows, evaluator.evaluate, rng)
+      rejected.clear()
+      refresh()
+    }
+    const targets = usable.map((p) => p.target)
+    const counts = new Map<string, number>()
+    const frequency = (p: Pattern): number => {
+      const k = key(p)
+      let n = counts.get(k)
+      if (n !== undefined) return n
+      n = 0
+      const count = (e: Expr): void => {
+        if (match(p, e, new Map())) n!++
+        if (isNode(e)) e.args.forEach(count)
+      }
+      targets.forEach(count)
+      counts.set(k, n)
+      return n
+    }
+    for (let pass = 0; pass < 3; pass++) {
+      const lhss = harvest(usable.map((p) => core(p.answer)))
+      if (lhss.length === 0) break
+      // Under an AC head, a rearrangement of the same head is the form's choice (./form.ts), not a rule.
+      const found = discoverRules(lhss, table as TermTable, evaluator.evaluate, frequency, rng).filter((r) => !rearranges(r))
+      const ruled = new Set(found.map((r) => key(r.lhs)))
+      for (const l of lhss) if (!ruled.has(key(l))) rejected.add(key(l))
+      if (found.length === 0) break
+      rules = [...rules, ...found]
+      refresh()
+    }
+    const sample = usable.map((p) => ({ answer: core(p.answer), target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
+    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac)
+    memo.clear()
+  }
+
+  const encodeText = (s: string) => Array.from(s, (c) => c.charCodeAt(0))
+  return {
+    simplify,
+    learn,
+    rules: () => rules,
+    associative: () => ac,
+    state: () => ({
+      simplifyRules: rules.flatMap((r) => [...encodePattern(r.lhs), ...encodePattern(r.rhs)]),
+      simplifyAC: [...acRows],
+      simplifyLift: liftPairs.flat(),
+      simplifyForm: encodeText(
+        JSON.stringify({
+          precedence: [...scorer.precedence].map(([h, m]) => [h, [...m]]),
+          loss: [...scorer.loss].map(([h, l]) => [h, [...l]])
+        })
+      )
+    }),
+    loadState: (state) => {
+      const flat = state["simplifyRules"] ?? []
+      const loaded: Array<Rule> = []
+      let at = 0
+      while (at < flat.length) {
+        const l = decodePattern(flat, at)
+        const r = l === undefined ? undefined : decodePattern(flat, l[1])
+        if (l === undefined || r === undefined) return Either.left(new BrainError({ reason: "BadState", message: "simplifyRules is malformed" }))
+        loaded.push({ lhs: l[0], rhs: r[0] })
+        at = r[1]
+      }
+      const rows = state["simplifyAC"] ?? []
+      if (rows.some((r) => !Number.isInteger(r) || heads[r] === undefined || arityOf(r) !== 2)) return Either.left(new BrainError({ reason: "BadState", message: "simplifyAC is malformed" }))
+      let form: FormScorer = emptyScorer()
+      const text = state["simplifyForm"] ?? []
+      if (text.length > 0) {
+        try {
+          const raw = JSON.parse(String.fromCharCode(...text)) as { precedence: Array<[string, Array<[string, number]>]>; loss: Array<[string, Array<number>]> }
+          form = { precedence: new Map(raw.precedence.map(([h, m]) => [h, new Map(m)])), loss: new Map(raw.loss.map(([h, l]) => [h, Float64Array.from(l)])) }
+        } catch {
+          return Either.left(new BrainError({ reason: "BadState", message: "simplifyForm is malformed" }))
+        }
+      }
+      const lifts = state["simplifyLift"] ?? []
+      if (lifts.length % 2 !== 0 || lifts.some((r, i) => !Number.isInteger(r) || heads[r] === undefined || arityOf(r) !== (i % 2 === 0 ? 1 : 2)))
+        return Either.left(new BrainError({ reason: "BadState", message: "simplifyLift is malformed" }))
+      rules = loaded
+      acRows = [...rows]
+      ac = new Set(acRows.map(rowKey))
+      liftPairs = Array.from({ length: lifts.length / 2 }, (_, i) => [lifts[2 * i] as number, lifts[2 * i + 1] as number] as const)
+      scorer = form
+      unconfirmed = rules.length > 0
+      refresh()
+      return Either.right(undefined)
+    }
+  }
+}
