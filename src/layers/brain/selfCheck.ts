@@ -13,9 +13,8 @@
  * Each check returns undefined when it passes, else the reason. Tolerances were chosen
  * on the validation split (data/generated/val, never the test split), with the default
  * run's final model: every level-5 derivative passes at a tenth of TANGENT_TOLERANCE but
- * one, every level-6 antiderivative at a hundredth; every level-7 solution's distance to
- * its root is within 2e-4 · max(1, |x|) (ROOT_TOLERANCE is half the grading's 1e-3), and
- * no level-7 equation bends around its solution.
+ * one, every level-6 antiderivative at a hundredth; no level-7 equation bends around its
+ * solution. A solution's distance to its root is held to the grading's tolerance.
  */
 import type { Expr } from "../../domain/Expr.js"
 import { featurize, type BrainInput, type FeaturizedBatch } from "./featurize.js"
@@ -29,8 +28,12 @@ type Bindings = ReadonlyArray<readonly [string, number]>
 export const TANGENT_TOLERANCE = 1e-5
 /** A point is used only where two step sizes of the finite difference agree this well. */
 const DIFFERENCE_AGREEMENT = 1e-6
-/** The distance to the root (relative to max(1, |answer|)) at which a solution check fails. */
-export const ROOT_TOLERANCE = 5e-4
+/**
+ * The distance to the root (relative to max(1, |answer|)) at which a solution check fails:
+ * the grading's own tolerance, so an answer its own evaluation puts within it of a root
+ * is given (a learned unknown's value offsets solutions by up to ~5e-4).
+ */
+export const ROOT_TOLERANCE = 1e-3
 /** How far either side of the answer (in ROOT_TOLERANCEs) the equation must stay nearly linear, and how nearly. */
 const LINEAR_REACH = 10
 const LINEARITY = 0.1

@@ -6,7 +6,7 @@
  * here or anywhere in the brain maps a head to the operation it denotes.
  */
 import type { Expr } from "../../domain/Expr.js"
-import { functions, operators } from "../../domain/Expr.js"
+import { functions, isOperator, operators } from "../../domain/Expr.js"
 
 /**
  * Rows added after the first ones: their initial values are drawn after every other
@@ -42,3 +42,11 @@ export const headRow = (e: Extract<Expr, { _tag: "Op" | "Fn" }>, arity: number):
   if (row < 0) throw new RangeError(`the brain has no input for ${e._tag === "Op" ? e.op : e.fn} with ${arity} argument(s)`)
   return row
 }
+
+/** A node of head row `row` over `args` (the row names its head and arity: data, not meaning). */
+export const nodeOf = (row: number, args: ReadonlyArray<Expr>): Expr => {
+  const h = heads[row] as string
+  const name = h.slice(0, h.lastIndexOf("/"))
+  return isOperator(name) ? { _tag: "Op", op: name, args } : { _tag: "Fn", fn: name as Extract<Expr, { _tag: "Fn" }>["fn"], args }
+}
+export const arityOf = (row: number): number => Number((heads[row] as string).split("/").pop())

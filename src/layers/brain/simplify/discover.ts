@@ -10,12 +10,11 @@
  * size and more frequent in the training targets. A candidate becomes a rule only when
  * the evaluator confirms both sides equal at fresh random points.
  */
-import type { Expr } from "../../../domain/Expr.js"
-import { isOperator, size } from "../../../domain/Expr.js"
+import { size } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import type { BrainInput } from "../featurize.js"
 import type { Evaluator } from "../symbolic/learn.js"
-import { heads } from "../vocabulary.js"
+import { arityOf, nodeOf } from "../vocabulary.js"
 import { evaluateAll, recogniseRational } from "./fold.js"
 import { key, LITERALS, variable, variablesOf, type Pattern } from "./pattern.js"
 import type { Rule } from "./rewrite.js"
@@ -26,13 +25,7 @@ const CHECK_POINTS = 12
 /** Relative agreement required at every point where both sides are defined. */
 export const AGREEMENT = 1e-9
 
-/** A node of head row `row` over `args` (the row names its head and arity: data, not meaning). */
-export const nodeOf = (row: number, args: ReadonlyArray<Expr>): Expr => {
-  const h = heads[row] as string
-  const name = h.slice(0, h.lastIndexOf("/"))
-  return isOperator(name) ? { _tag: "Op", op: name, args } : { _tag: "Fn", fn: name as Extract<Expr, { _tag: "Fn" }>["fn"], args }
-}
-export const arityOf = (row: number): number => Number((heads[row] as string).split("/").pop())
+export { arityOf, nodeOf }
 
 /** Random values of ?0…?(VARIABLES−1): magnitudes in [0.3, 2.7], either sign. */
 export const randomPoints = (rng: Rng, n: number): Array<Array<number>> =>

@@ -15,14 +15,14 @@
  */
 import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
-import { fn, int, isFunctionName, isOperator, op, sym } from "../../../domain/Expr.js"
+import { int, sym } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import * as T from "../../../tensor/index.js"
 import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
 import { canFeaturize, featurize, unknownOf, type BrainInput } from "../featurize.js"
 import type { TangentClaim } from "../selfCheck.js"
-import { headRow, headRowOrNone, heads } from "../vocabulary.js"
+import { arityOf, headRow, heads, nodeOf } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
@@ -107,15 +107,9 @@ const EXPLORATION_COPIES = 8
  * follows is then found by the same search on the brain's own values.
  */
 export const explorationTrees = (head: number): Array<Expr> => {
-  const row = heads[head] as string
-  const cut = row.lastIndexOf("/")
-  const name = row.slice(0, cut)
-  const arity = Number(row.slice(cut + 1))
-  const build = (args: ReadonlyArray<Expr>): Expr =>
-    isOperator(name) ? op(name, ...args) : isFunctionName(name) ? fn(name, ...args) : int(0)
   const v = sym(EXPLORED_VARIABLE)
-  const trees = arity === 1 ? [build([v])] : [build([v, int(2)]), build([int(3), v])]
-  return trees.filter((t) => t._tag !== "Integer" && headRowOrNone(t as Extract<Expr, { _tag: "Op" | "Fn" }>, arity) === head).flatMap((t) => new Array<Expr>(EXPLORATION_COPIES).fill(t))
+  const trees = arityOf(head) === 1 ? [nodeOf(head, [v])] : [nodeOf(head, [v, int(2)]), nodeOf(head, [int(3), v])]
+  return trees.flatMap((t) => new Array<Expr>(EXPLORATION_COPIES).fill(t))
 }
 
 /** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
@@ -216,8 +210,10 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
       const expr = simplifier.simplify(emitted)
       unsimplified.set(expr, emitted)
       if (kind !== TANGENT) return { expr }
-      // The tangent emitter claims that expr, as simplified, is f's tangent: checked on the brain's own values.
-      return { expr, claim: { f: p.f, g: expr, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
+      // The tangent emitter claims that its emitted expression is f's tangent: checked on the
+      // brain's own values (the simplifier's rewrites are each confirmed when learned; its
+      // forms may read the units where they are less faithful, as exp of a large negative).
+      return { expr, claim: { f: p.f, g: emitted, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
     },
     state: () => ({
       tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...encodeTerms(rules.heads)],
