@@ -49,12 +49,18 @@ const INTERIOR = [0.03, 0.17, 0.5, 0.83, 0.97]
 /** Fewer usable points than this: the answer cannot be checked, so it is not given. */
 const MIN_POINTS = 2
 
-/** Root values of many inputs in one pass of the evaluator. */
+/** Inputs per pass of the evaluator: a check of a whole split's answers is millions of trees, evaluated a slice at a time. */
+const CHECK_BATCH = 4096
+
+/** Root values of many inputs, CHECK_BATCH at a time. */
 const rootValues = (evaluate: Evaluate, inputs: ReadonlyArray<BrainInput>): Float64Array => {
-  if (inputs.length === 0) return new Float64Array(0)
-  const batch = featurize(inputs)
-  const values = evaluate(batch)
-  return Float64Array.from(batch.roots, (r) => values[r] as number)
+  const out = new Float64Array(inputs.length)
+  for (let start = 0; start < inputs.length; start += CHECK_BATCH) {
+    const batch = featurize(inputs.slice(start, start + CHECK_BATCH))
+    const values = evaluate(batch)
+    batch.roots.forEach((r, k) => (out[start + k] = values[r] as number))
+  }
+  return out
 }
 
 const at = (bindings: Bindings, variable: string, x: number): Bindings => [[variable, x], ...bindings.filter(([n]) => n !== variable)]
