@@ -4,6 +4,7 @@
  * abstraction of a node of an answer into a pattern, and a number-only encoding for
  * checkpoints. Nothing here knows what a head means: heads are vocabulary rows (data).
  */
+import { print } from "../../../domain/Polish.js"
 import type { Expr } from "../../../domain/Expr.js"
 import { equals, isOperator, rational } from "../../../domain/Expr.js"
 import { headRowOrNone, heads } from "../vocabulary.js"
@@ -79,21 +80,8 @@ export const abstractNode = (e: Expr, depth: number, maxVariables = 3): Pattern 
   return go(e, depth)
 }
 
-/** A canonical text of a pattern, for keys and logs. */
-export const key = (e: Expr): string => {
-  switch (e._tag) {
-    case "Integer":
-      return e.value.toString()
-    case "Rational":
-      return `${e.num}/${e.den}`
-    case "Float":
-      return String(e.value)
-    case "Symbol":
-      return e.name
-    default:
-      return `(${headKey(e)} ${e.args.map(key).join(" ")})`
-  }
-}
+/** A canonical text of a pattern, for keys and logs: its Polish (a float stays apart from the integer it equals). */
+export const key = (e: Expr): string => print(e)
 
 // ---- checkpoints: patterns as numbers ----------------------------------------------
 
