@@ -4,6 +4,8 @@
  */
 import type { FeaturizedBatch } from "../../src/layers/brain/featurize.js"
 import { heads } from "../../src/layers/brain/vocabulary.js"
+import { explorationTrees } from "../../src/layers/brain/symbolic/SymbolicHeads.js"
+import type { TangentProblem } from "../../src/layers/brain/symbolic/learn.js"
 
 const byName: Record<string, (a: number, b: number) => number> = {
   "+/2": (a, b) => a + b,
@@ -29,3 +31,9 @@ export const floatEvaluator = (batch: FeaturizedBatch): Float64Array => {
   return v
 }
 
+
+/** The heads the test evaluator computes. */
+export const floatHeads: ReadonlyArray<number> = heads.map((_, h) => h).filter((h) => byName[heads[h] as string] !== undefined)
+
+/** The trees the brain writes to explore the heads it can evaluate (each child's tangent alone). */
+export const exploration: ReadonlyArray<TangentProblem> = floatHeads.flatMap((h) => explorationTrees(h).map((expr) => ({ expr, variable: "v" })))

@@ -4,6 +4,7 @@ import type { Example } from "../../src/domain/Example.js"
 import { print } from "../../src/domain/Polish.js"
 import { Rng } from "../../src/domain/Random.js"
 import { make as makeBrain } from "../../src/layers/brain/ArithmeticBrainLive.js"
+import { fit } from "../../src/layers/brain/fit.js"
 import { subtreeValues } from "../../src/layers/brain/targets.js"
 import { run } from "../../src/layers/engine/run.js"
 import { sideAffine } from "../../src/layers/trainer/examples.js"
@@ -72,3 +73,29 @@ export const optimizerFor = (model: BrainModel, kind: OptimizerKind, learningRat
       optimizerLayers[kind]
     )
   )
+
+/** Training sizes and epochs per built-in level: enough to learn each skill, small enough for npm test. */
+export const SMALL_SCHEDULE: Readonly<Record<number, readonly [number, number]>> = { 1: [2000, 2], 2: [3000, 3], 3: [3000, 3], 4: [8000, 4], 5: [1500, 2], 6: [1500, 2], 7: [2500, 10] }
+
+/**
+ * A brain trained level by level on SMALL_SCHEDULE (each level's examples passed through
+ * `map`), yielding to the event loop between levels: a minute of synchronous training
+ * would starve the test worker's messages to vitest.
+ */
+export const trainLevels = async (
+  levels: ReadonlyArray<CurriculumLevel>,
+  map: (examples: Array<LabelledExample>, level: number) => Array<LabelledExample> = (examples) => examples,
+  onLevel: (level: number, train: ReadonlyArray<LabelledExample>) => void = () => {}
+): Promise<BrainModel> => {
+  const m = brain(1)
+  const optimizer = optimizerFor(m, "adam")
+  for (const level of levels) {
+    const [count, epochs] = SMALL_SCHEDULE[level.level] as readonly [number, number]
+    const train = map(drawLevel(level, count, 100 + level.level, { targets: true }), level.level)
+    onLevel(level.level, train)
+    fit(m, optimizer, train, { epochs, batchSize: 64, learningRate: 0.01, seed: level.level, polishIterations: 50 })
+    m.consolidate!()
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return m
+}

@@ -66,7 +66,7 @@ describe("expression answers (level 5)", () => {
       return result._tag === "Left" ? `${result.left.reason}: ${result.left.message}` : "accepted"
     }
     expect(refused({ emitter: [1, 2] })).toBe("BadState: emitter has the wrong length")
-    expect(refused({ tangentRules: [1, 0, 9999, 1] })).toBe("BadState: tangentRules is malformed")
+    expect(refused({ tangentTerms: [0, 1, 2, 3, 1, 0, 9999, 1] })).toBe("BadState: tangentTerms is malformed")
     // An empty state: nothing learned, no answers.
     const blank = makeSymbolicHeads(trusting)
     Effect.runSync(blank.loadState({}))

@@ -9,7 +9,7 @@ import { bestSubset } from "../../src/layers/brain/symbolic/subset.js"
 import { derive } from "../../src/layers/engine/derive.js"
 import { equivalent } from "../../src/layers/engine/equivalent.js"
 import { level5 } from "../../src/plugins/builtin/level5.js"
-import { floatEvaluator } from "./floatEvaluator.js"
+import { exploration, floatEvaluator } from "./floatEvaluator.js"
 
 const problems = (seed: number, n: number): Array<TangentProblem> => {
   const rng = Rng.seeded(seed, 5)
@@ -18,6 +18,7 @@ const problems = (seed: number, n: number): Array<TangentProblem> => {
     return { expr: input.args[0] as Expr, variable: "x" }
   })
 }
+
 
 describe("best-subset search", () => {
   it("finds the exact sparse rule, not a mixture over a collinear column", () => {
@@ -44,12 +45,12 @@ describe("best-subset search", () => {
 
 describe("tangent rules learned from an evaluator", () => {
   it("reproduce the Engine's derivatives on held-out level-5 trees", () => {
-    const rules = learnTangentRules(problems(11, 150), floatEvaluator, Rng.seeded(1, 2), undefined)
+    const rules = learnTangentRules([...problems(11, 150), ...exploration], floatEvaluator, Rng.seeded(1, 2), undefined)
     const held = problems(12, 300)
     let ok = 0
     const wrong: Array<string> = []
     for (const p of held) {
-      const answer = emitTangent(p.expr, "x", rules, headRow)
+      const answer = emitTangent(p.expr, "x", rules!, headRow)
       if (answer !== undefined && equivalent(answer, derive(p.expr, "x"))) ok++
       else if (wrong.length < 3) wrong.push(`${print(p.expr)} -> ${answer === undefined ? "none" : print(answer)}`)
     }

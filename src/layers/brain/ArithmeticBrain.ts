@@ -27,7 +27,7 @@ import { Module } from "../../tensor/index.js"
 import type { FeaturizedBatch, HeightLevel } from "./featurize.js"
 import { FIRST_HEADS, heads } from "./vocabulary.js"
 
-export const PATHS = ["affine", "product", "power-product", "exponent", "sine", "exp", "log", "ratio"] as const
+export const PATHS = ["affine", "product", "power-product", "exponent", "sine", "exponential", "logarithm", "ratio"] as const
 export const PATH_COUNT = PATHS.length
 /**
  * In a batch with unknowns (symbol leaves no binding names), every node also carries its
@@ -606,8 +606,14 @@ export class ArithmeticBrain extends Module {
       pathRows.push({ all: () => paths, at: (local) => T.gather(paths, local) })
       gateRows.push(gates)
       // Σₖ gₖ pathₖ: with every gate locked, the locked unit's path (row k of the identity · paths)
+      // A head locked to the readout has no value without an unknown (a node of it reads NaN).
+      const unitless = gates instanceof Int32Array && gates.some((k) => k >= K) ? T.column(Array.from(gates, (k) => (k >= K ? NaN : 0))) : undefined
       const mix = (x: Tensor) =>
-        gates instanceof Int32Array ? T.rowDot(identity(K), gates, x, undefined) : T.rowDot(gates, undefined, x, undefined)
+        gates instanceof Int32Array
+          ? unitless === undefined
+            ? T.rowDot(identity(K), gates, x, undefined)
+            : T.add(T.rowDot(identity(K), gates.map((k) => (k >= K ? 0 : k)), x, undefined), unitless)
+          : T.rowDot(gates, undefined, x, undefined)
       valueParts.push(mix(paths))
       if (tangentPaths !== undefined) tangentParts.push(mix(tangentPaths))
     }

@@ -19,6 +19,7 @@
  */
 import type { Expr } from "../../domain/Expr.js"
 import { print } from "../../domain/Polish.js"
+import { nestsRight } from "../../domain/Grammar.js"
 import type { BrainInput, SubtreeAffine, SubtreeValues } from "../../services/Brain.js"
 import { headRow, headRowOrNone } from "./vocabulary.js"
 
@@ -136,7 +137,7 @@ const build = (e: Expr, example: number, t: NodeTable): number => {
       for (let i = 0; i < n; i++) args[i] = build(e.args[i] as Expr, example, t)
       if (n === 1) return t.add(HEAD, 0, t.headRow(e, 1), args[0] as number, -1, example, e)
       const row = t.headRow(e, 2)
-      if (e._tag === "Op" && e.op === "^") {
+      if (nestsRight(e)) {
         // right fold: a ^ (b ^ c)
         let acc = args[n - 1] as number
         for (let i = n - 2; i >= 1; i--) acc = t.add(HEAD, 0, row, args[i] as number, acc, example, folded(e, t, args[i] as number, acc))

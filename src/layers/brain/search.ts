@@ -76,9 +76,9 @@ export const unitValue = (k: number, p: ArrayLike<number>, a: number, b: number)
     }
     case "sine":
       return (p[0] as number) * Math.sin((p[1] as number) * a + (p[2] as number))
-    case "exp":
+    case "exponential":
       return Math.exp(clampExp((p[0] as number) * a + (p[1] as number)))
-    case "log":
+    case "logarithm":
       return (p[0] as number) * lnAbs(a) + (p[1] as number)
     case "ratio":
       return ((p[0] as number) * Math.sin((p[1] as number) * a + (p[2] as number))) / floorDenominator(Math.sin((p[3] as number) * a + (p[4] as number)))
@@ -100,9 +100,9 @@ export const unitMaps = (net: ArithmeticBrain, k: number) => {
       return [net.rate, net.omega]
     case "sine":
       return [net.sine]
-    case "exp":
+    case "exponential":
       return [net.expo]
-    case "log":
+    case "logarithm":
       return [net.logarithm]
     default:
       return [net.ratio]
@@ -209,12 +209,12 @@ const fitted = (k: number, s: Samples, current: ReadonlyArray<number>): Array<Ar
         if (c !== undefined) push([Math.hypot(c[0]!, c[1]!), w, Math.atan2(c[1]!, c[0]!)])
       }
       break
-    case "exp": {
+    case "exponential": {
       const idx = y.map((_, i) => i).filter((i) => (y[i] as number) > 0)
       push(leastSquares(idx.map((i) => [a[i] as number, 1]), idx.map((i) => Math.log(y[i] as number))))
       break
     }
-    case "log":
+    case "logarithm":
       push(leastSquares(la.map((v) => [v, 1]), y))
       break
     case "ratio":

@@ -121,14 +121,14 @@ export const checkTangents = (evaluate: Evaluate, claims: ReadonlyArray<TangentC
       const c = claims[claim] as TangentClaim
       const saturated = (OFFSETS.every((_, i) => f(i) === f(0)) && Math.abs(g) > TANGENT_TOLERANCE) || Math.abs(f(0)) > FAITHFUL || Math.abs(g) > FAITHFUL
       if (saturated) {
-        if (c.strict === true && failed[claim] === undefined) failed[claim] = `at ${c.variable} = ${round(x)} ${c.source} is past the range its units compute faithfully`
+        if (c.strict === true && failed[claim] === undefined) failed[claim] = `with ${c.variable} at ${round(x)} ${c.source} is past the range its units compute faithfully`
         return
       }
       usable[claim]!++
       // The scale of the comparison includes f's own size: rounding in an expression of large values.
       const scale = 1 + Math.abs(fine) + ROUNDING_SCALE * Math.abs(f(1))
       if (!(Math.abs(g - fine) <= TANGENT_TOLERANCE * scale) && failed[claim] === undefined)
-        failed[claim] = `at ${c.variable} = ${round(x)} ${c.describe} is ${round(g)}, but ${c.source} changes at ${round(fine)} (by its own values)`
+        failed[claim] = `with ${c.variable} at ${round(x)} ${c.describe} is ${round(g)}, but ${c.source} changes at ${round(fine)} (by its own values)`
     })
     open = retry
   }

@@ -6,6 +6,7 @@
  */
 import type { Expr } from "../../domain/Expr.js"
 import { print } from "../../domain/Polish.js"
+import { nestsRight } from "../../domain/Grammar.js"
 import { evaluate } from "../engine/evaluate.js"
 import { numberOfAnswer } from "../grading.js"
 import type { SubtreeValues } from "./featurize.js"
@@ -19,7 +20,7 @@ const foldedSubtrees = (e: Expr, out: Array<Expr>): void => {
   }
   const wrap = (l: Expr, r: Expr): Expr =>
     e._tag === "Op" ? { _tag: "Op", op: e.op, args: [l, r] } : { _tag: "Fn", fn: e.fn, args: [l, r] }
-  if (e._tag === "Op" && e.op === "^") {
+  if (nestsRight(e)) {
     let acc = e.args[e.args.length - 1] as Expr
     for (let i = e.args.length - 2; i >= 1; i--) out.push((acc = wrap(e.args[i] as Expr, acc)))
   } else {

@@ -6,8 +6,8 @@
  */
 import { print } from "../../../domain/Polish.js"
 import type { Expr } from "../../../domain/Expr.js"
-import { equals, isOperator, rational } from "../../../domain/Expr.js"
-import { headRowOrNone, heads } from "../vocabulary.js"
+import { equals, rational } from "../../../domain/Expr.js"
+import { arityOf, headRowOrNone, heads, nodeOf } from "../vocabulary.js"
 
 export type Pattern = Expr
 export type Node = Extract<Expr, { _tag: "Op" | "Fn" }>
@@ -113,11 +113,8 @@ export const decodePattern = (flat: ReadonlyArray<number>, at: number): readonly
   }
   if (tag !== 2) return undefined
   const row = flat[at + 1] as number
-  const head = heads[row]
-  if (head === undefined) return undefined
-  const cut = head.lastIndexOf("/")
-  const name = head.slice(0, cut)
-  const arity = Number(head.slice(cut + 1))
+  if (!Number.isInteger(row) || heads[row] === undefined) return undefined
+  const arity = arityOf(row)
   const args: Array<Expr> = []
   let i = at + 2
   for (let k = 0; k < arity; k++) {
@@ -126,6 +123,5 @@ export const decodePattern = (flat: ReadonlyArray<number>, at: number): readonly
     args.push(r[0])
     i = r[1]
   }
-  const node: Expr = isOperator(name) ? { _tag: "Op", op: name, args } : { _tag: "Fn", fn: name as Extract<Expr, { _tag: "Fn" }>["fn"], args }
-  return [node, i]
+  return [nodeOf(row, args), i]
 }

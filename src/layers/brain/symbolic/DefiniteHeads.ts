@@ -13,18 +13,18 @@
  */
 import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
-import { op, substitute } from "../../../domain/Expr.js"
+import { substitute } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
 import { isCorrectNumber, numberOfAnswer } from "../../grading.js"
 import { canFeaturize, featurize, freeSymbols, unknownOf, type BrainInput } from "../featurize.js"
-import { headRow, heads } from "../vocabulary.js"
+import { headRow, heads, nodeOf } from "../vocabulary.js"
 import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
 import type { TangentRules } from "./emit.js"
 import { interiorPoints, type TangentClaim } from "../selfCheck.js"
 import { constantBindings, symbolsOf, type KnownAntitangent } from "./SymbolicHeads.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
-import { encodeTerms, savedRules } from "./codec.js"
+import { encodeRules, savedRules } from "./codec.js"
 
 export const DEFINITE_EMITTERS = ["antitangent at b minus at a", "antitangent at a minus at b", "f at b minus at a"] as const
 
@@ -120,7 +120,7 @@ export const makeDefiniteHeads = (
         progress.fraction,
         { hasRule: (h) => rules?.heads.has(h) === true, emitter, slot },
         (_, now) =>
-          (rules = learnAntiRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules)),
+          (rules = learnAntiRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules, { usable: evaluator.isLocked })),
         (mine) =>
           DEFINITE_EMITTERS.map((_, kind) => {
             const v = valuesOf(mine.map(({ p }) => p), () => kind)
@@ -152,7 +152,8 @@ export const makeDefiniteHeads = (
         if (p.free) {
           // An expression in the free symbols: the emitted expression at the bounds, by substitution.
           const [first, second] = kind === 1 ? [p.lo, p.hi] : [p.hi, p.lo]
-          out[i] = { expr: e === undefined ? undefined : op("-", substitute(e, p.variable, first), substitute(e, p.variable, second)), claim }
+          const writer = rules?.writer ?? tangents()?.writer
+          out[i] = { expr: e === undefined || writer === undefined ? undefined : nodeOf(writer.difference, [substitute(e, p.variable, first), substitute(e, p.variable, second)]), claim }
           return
         }
         const v = values[k] as number
@@ -161,16 +162,16 @@ export const makeDefiniteHeads = (
       return out
     },
     state: () => ({
-      antiRules: rules === undefined ? [] : [rules.numberAlpha ?? NaN, rules.variableAlpha ?? NaN, ...encodeTerms(rules.heads)],
+      antiTerms: rules === undefined ? [] : encodeRules(rules.writer, [rules.numberAlpha ?? NaN, rules.variableAlpha ?? NaN], rules.heads),
       definiteEmitter: [...emitter],
       definiteSlot: [slot]
     }),
     loadState: (state) =>
       Effect.gen(function* () {
         slot = yield* restoreSearch(state, "definiteEmitter", "definiteSlot", emitter)
-        const saved = yield* savedRules(state, "antiRules")
+        const saved = yield* savedRules(state, "antiTerms")
         const alpha = (x: number) => (Number.isNaN(x) ? undefined : x)
-        rules = saved === undefined ? undefined : { heads: saved.heads, numberAlpha: alpha(saved.lead[0]), variableAlpha: alpha(saved.lead[1]) }
+        rules = saved === undefined ? undefined : { heads: saved.heads, numberAlpha: alpha(saved.lead[0]), variableAlpha: alpha(saved.lead[1]), writer: saved.writer }
       })
   }
 

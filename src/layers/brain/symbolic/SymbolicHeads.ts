@@ -15,7 +15,7 @@
  */
 import { Effect } from "effect"
 import type { Expr } from "../../../domain/Expr.js"
-import { int, sym } from "../../../domain/Expr.js"
+import { int, rational, sym } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import * as T from "../../../tensor/index.js"
 import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
@@ -26,7 +26,7 @@ import { arityOf, headRow, heads, nodeOf } from "../vocabulary.js"
 import { emitTangent, type TangentRules } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
-import { encodeTerms, savedRules } from "./codec.js"
+import { encodeRules, savedRules } from "./codec.js"
 import { makeSimplifier } from "../simplify/Simplifier.js"
 
 /** The emitters a root head may answer with. */
@@ -97,19 +97,25 @@ export type KnownAntitangent = (e: Expr, variable: string) => { readonly antitan
 
 /** The variable of the trees the brain writes to explore a head (any name reads the same: symbols are pointers). */
 const EXPLORED_VARIABLE = "v"
-/** Copies of each exploration tree (each is sampled at its own points). */
+/** Copies of each exploration tree of a unary head (each is sampled at its own points). */
 const EXPLORATION_COPIES = 8
+/**
+ * The numbers beside the variable in exploration trees of a binary head: positive, as the
+ * variable's points are (where a head's value is defined for real arguments at all).
+ */
+const EXPLORATION_NUMBERS: ReadonlyArray<Expr> = [int(2), int(3), int(5), int(7), rational(1n, 2n), rational(3n, 2n), rational(5n, 4n), rational(9n, 4n)]
 
 /**
- * Trees the brain writes to learn the tangent rule of a head it can evaluate but met in
- * no training problem: the head applied to the variable (beside a number, for two
- * arguments). Name and arity come from the vocabulary, as data; which rule the head
- * follows is then found by the same search on the brain's own values.
+ * Trees the brain writes to learn the tangent rule of a head it can evaluate: the head
+ * applied to the variable, beside a number for two arguments (on either side, so that
+ * each child's tangent is seen alone). Name and arity come from the vocabulary, as data;
+ * which rule the head follows is then found by the same search on the brain's own values.
  */
 export const explorationTrees = (head: number): Array<Expr> => {
   const v = sym(EXPLORED_VARIABLE)
-  const trees = arityOf(head) === 1 ? [nodeOf(head, [v])] : [nodeOf(head, [v, int(2)]), nodeOf(head, [int(3), v])]
-  return trees.flatMap((t) => new Array<Expr>(EXPLORATION_COPIES).fill(t))
+  return arityOf(head) === 1
+    ? new Array<Expr>(EXPLORATION_COPIES).fill(nodeOf(head, [v]))
+    : EXPLORATION_NUMBERS.flatMap((c) => [nodeOf(head, [v, c]), nodeOf(head, [c, v])])
 }
 
 /** The brain's own evaluator, and which heads it has a locked value unit for (the readout needs tangents). */
@@ -183,13 +189,13 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
         progress.fraction,
         { hasRule: (h) => rules?.heads.has(h) === true, emitter, slot },
         (missing, now) => {
-          // Heads it can evaluate but met in no problem yet are explored on trees it writes itself.
-          const explored = [...heads.keys()].filter((h) => evaluator.isLocked(h) && rules?.heads.has(h) !== true && !missing.has(h))
+          // Every head it can evaluate and has no rule for is also explored on trees it writes itself.
+          const explored = [...heads.keys()].filter((h) => evaluator.isLocked(h) && rules?.heads.has(h) !== true)
           const problems = [
             ...examples.map(({ p }) => ({ expr: p.f, variable: p.variable, constants: p.constants })),
             ...explored.flatMap((h) => explorationTrees(h).map((expr) => ({ expr, variable: EXPLORED_VARIABLE })))
           ]
-          rules = learnTangentRules(problems, evaluate, Rng.seeded(0x7a9e + now), rules, new Set([...missing, ...explored]))
+          rules = learnTangentRules(problems, evaluate, Rng.seeded(0x7a9e + now), rules, new Set([...missing, ...explored]), { usable: evaluator.isLocked })
         },
         (mine) => EMITTERS.map((_, kind) => score(mine, kind))
       )
@@ -216,7 +222,7 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
       return { expr, claim: { f: p.f, g: emitted, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
     },
     state: () => ({
-      tangentRules: rules === undefined ? [] : [rules.numberSlope, rules.variableSlope, ...encodeTerms(rules.heads)],
+      tangentTerms: rules === undefined ? [] : encodeRules(rules.writer, [rules.numberSlope, rules.variableSlope], rules.heads),
       emitter: [...emitter],
       symbolicSlot: [slot],
       ...simplifier.state()
@@ -224,8 +230,8 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
     loadState: (state) =>
       Effect.gen(function* () {
         slot = yield* restoreSearch(state, "emitter", "symbolicSlot", emitter)
-        const saved = yield* savedRules(state, "tangentRules")
-        rules = saved === undefined ? undefined : { heads: saved.heads, numberSlope: saved.lead[0], variableSlope: saved.lead[1] }
+        const saved = yield* savedRules(state, "tangentTerms")
+        rules = saved === undefined ? undefined : { heads: saved.heads, numberSlope: saved.lead[0], variableSlope: saved.lead[1], writer: saved.writer }
         yield* simplifier.loadState(state)
       })
   }

@@ -1,50 +1,56 @@
 /**
  * Antitangent rules (level 6): an expression whose tangent along the variable is the
- * node. For a node with children u, v a rule is Σ c · monomial over one generic factor
- * set, the same for every head:
- *
- *   u, v, node, 1/du, 1/dv, A(u), A(v), sin u, cos u, ln v, 1/(v + 1), u^(v + 1), x
- *
- * (du: the child's tangent, written by the learned tangent rules of ./emit.ts; A(u): the
- * child's own antitangent, so rules compose bottom-up; x: the variable). A leaf's rule is
- * α · leaf · x with α per leaf kind (a number, the variable). Monomials have at most two
- * factors. Which terms a head uses is found by best-subset search (./subset.ts) on the
- * condition that defines an antitangent: the tangent of Σ c · term, by finite differences
- * of the brain's own values, equals the node's value. Nothing here knows what a head means.
+ * node. For a node with children u, v a rule is Σ c · monomial of at most two factors
+ * generated from the vocabulary (./factors.ts): the children, the node, the variable x,
+ * 1/du and 1/dv (the children's tangents, written by the learned tangent rules of
+ * ./emit.ts), A(u) and A(v) (the children's own antitangents, so rules compose bottom-up),
+ * 1/(v + 1), and every head the brain can evaluate applied to a child, g(u), g(v), or to
+ * u and v + 1, b(u, v + 1). A leaf's rule is α · leaf · x with α per leaf kind (a number,
+ * the variable). Which terms a head uses is found by best-subset search (./subset.ts) on
+ * the condition that defines an antitangent: the tangent of Σ c · term, by finite
+ * differences of the brain's own values, equals the node's value. Nothing here knows what
+ * a head means.
  */
-import type { Expr } from "../../../domain/Expr.js"
-import { fn, op, sym } from "../../../domain/Expr.js"
+import type { Expr, FnExpr, OpExpr } from "../../../domain/Expr.js"
+import { sym } from "../../../domain/Expr.js"
+import { nestBinary } from "../../../domain/Grammar.js"
 import type { Rng } from "../../../domain/Random.js"
 import { featurize, type FeaturizedBatch } from "../featurize.js"
-import { binaryFold, emitTangent, numberExpr, signedSum, type HeadRowOf, type TangentRules } from "./emit.js"
-import type { Evaluator } from "./learn.js"
-import { bestSubset, type Term } from "./subset.js"
-
-export const ANTI_FACTORS = ["u", "v", "node", "1/du", "1/dv", "A(u)", "A(v)", "sin u", "cos u", "ln v", "1/(v+1)", "u^(v+1)", "x"] as const
-
-/** Every multiset of 0–2 factors: index 0 is the empty product 1. */
-export const ANTI_MONOMIALS: ReadonlyArray<ReadonlyArray<number>> = (() => {
-  const out: Array<Array<number>> = [[]]
-  const n = ANTI_FACTORS.length
-  for (let i = 0; i < n; i++) out.push([i])
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) out.push([i, j])
-  return out
-})()
-const DEGREES = ANTI_MONOMIALS.map((m) => m.length)
+import { arityOf, heads as vocabulary } from "../vocabulary.js"
+import { constantTable, exactCoefficient, rationalize, valueOf } from "./coefficient.js"
+import { emitTangent, NoRule, rationalLeaf, termExpr, type HeadRowOf, type TangentRules } from "./emit.js"
+import { atomKey, atomValues, monomialValues, monomials, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
+import { finiteHeads, type Evaluator } from "./learn.js"
+import { bestSubset } from "./subset.js"
+import { findWriter, numberLeaf, productOf, signedSum, type Writer } from "./writer.js"
 
 export interface AntiRules {
-  readonly heads: ReadonlyMap<number, ReadonlyArray<Term>>
+  readonly heads: ReadonlyMap<number, ReadonlyArray<RuleTerm>>
   /** α of a number leaf and of the variable's leaf (undefined until learned). */
   readonly numberAlpha: number | undefined
   readonly variableAlpha: number | undefined
+  readonly writer: Writer
 }
 
-const half = numberExpr
-
-class NoRule extends Error {}
-
-/** The two arguments of e as featurize folds it (n-ary nodes become nested binary ones). */
-const binaryArgs = (e: Extract<Expr, { _tag: "Op" | "Fn" }>): ReadonlyArray<Expr> => (binaryFold(e) as Extract<Expr, { _tag: "Op" | "Fn" }>).args
+/** The candidate monomials of a head's antitangent rule. */
+const candidateMonomials = (unary: boolean, usable: (h: number) => boolean): Array<ReadonlyArray<Factor>> => {
+  const slots: ReadonlyArray<0 | 1> = unary ? [0] : [0, 1]
+  const once = (atom: Atom, power: 1 | -1 = 1): Factor => ({ atom, power })
+  const simple: Array<Factor> = [
+    ...slots.map((slot) => once({ kind: "child", slot })),
+    once({ kind: "node" }),
+    once({ kind: "variable" }),
+    ...slots.map((slot) => once({ kind: "tangent", slot }, -1)),
+    ...slots.map((slot) => once({ kind: "antitangent", slot })),
+    ...(unary ? [] : [once({ kind: "shifted", slot: 1, by: 1 }, -1)])
+  ]
+  const rows = vocabulary.map((_, h) => h).filter(usable)
+  const applied: Array<Factor> = [
+    ...rows.filter((h) => arityOf(h) === 1).flatMap((head) => slots.map((slot) => once({ kind: "applied", head, slot }))),
+    ...(unary ? [] : rows.filter((h) => arityOf(h) === 2).map((head) => once({ kind: "pair", head, by: 1 })))
+  ]
+  return monomials(simple, applied, 2, 2)
+}
 
 interface Context {
   readonly variable: string
@@ -53,66 +59,37 @@ interface Context {
   readonly headRowOf: HeadRowOf
 }
 
-/** The factor f of a node as an expression (A(·) recursively). */
-const factorExpr = (f: number, node: Expr, u: Expr, v: Expr | undefined, c: Context): Expr => {
-  const one = half(1)
-  const tangentOf = (e: Expr) => {
-    if (c.tangents === undefined) throw new NoRule()
-    const d = emitTangent(e, c.variable, c.tangents, c.headRowOf)
-    if (d === undefined) throw new NoRule()
-    return d
-  }
-  switch (ANTI_FACTORS[f]) {
-    case "u":
-      return u
-    case "v":
-      return v ?? one
-    case "node":
-      return node
-    case "1/du":
-      return op("/", one, tangentOf(u))
-    case "1/dv":
-      return op("/", one, v === undefined ? half(0) : tangentOf(v))
-    case "A(u)":
-      return antitangent(u, c)
-    case "A(v)":
-      return antitangent(v ?? one, c)
-    case "sin u":
-      return fn("sin", u)
-    case "cos u":
-      return fn("cos", u)
-    case "ln v":
-      return fn("ln", v ?? one)
-    case "1/(v+1)":
-      return op("/", one, op("+", v ?? one, one))
-    case "u^(v+1)":
-      return op("^", u, op("+", v ?? one, one))
-    default:
-      return sym(c.variable)
-  }
-}
-
 const antitangent = (e: Expr, c: Context): Expr => {
+  const w = c.rules.writer
   if (e._tag !== "Op" && e._tag !== "Fn") {
     const alpha = e._tag === "Symbol" && e.name === c.variable ? c.rules.variableAlpha : c.rules.numberAlpha
     if (alpha === undefined) throw new NoRule()
-    return alpha === 1 ? op("*", e, sym(c.variable)) : op("*", half(alpha), e, sym(c.variable))
+    const body = [e, sym(c.variable)]
+    return productOf(w, alpha === 1 ? body : [rationalLeaf(alpha), ...body]) as Expr
   }
-  const args = binaryArgs(e)
-  if (args.length === 0) throw new NoRule()
-  const node = args.length === e.args.length ? e : ((e._tag === "Op" ? op(e.op, ...args) : fn(e.fn, ...args)) as Extract<Expr, { _tag: "Op" | "Fn" }>)
-  const terms = c.rules.heads.get(c.headRowOf(node as Extract<Expr, { _tag: "Op" | "Fn" }>, args.length === 1 ? 1 : 2))
+  const node = nestBinary(e)
+  if (node.args.length === 0) throw new NoRule()
+  const terms = c.rules.heads.get(c.headRowOf(node, node.args.length === 1 ? 1 : 2))
   if (terms === undefined) throw new NoRule()
-  const u = args[0] as Expr
-  const v = args[1]
-  const built = terms.map((t) => {
-    const factors = (ANTI_MONOMIALS[t.column] ?? []).map((f) => factorExpr(f, node, u, v, c))
-    const magnitude = Math.abs(t.coefficient)
-    const parts = magnitude === 1 ? factors : [half(magnitude), ...factors]
-    const body = parts.length === 0 ? half(1) : parts.length === 1 ? (parts[0] as Expr) : op("*", ...parts)
-    return { negative: t.coefficient < 0, expr: body }
-  })
-  return signedSum(built) ?? half(0)
+  const u = node.args[0] as Expr
+  const v = node.args[1]
+  const child = (slot: 0 | 1): Expr => {
+    const x = slot === 0 ? u : v
+    if (x === undefined) throw new NoRule()
+    return x
+  }
+  const more = (a: Atom): Expr => {
+    if (a.kind === "variable") return sym(c.variable)
+    if (a.kind === "antitangent") return antitangent(child(a.slot), c)
+    if (a.kind === "tangent") {
+      if (c.tangents === undefined) throw new NoRule()
+      const d = emitTangent(child(a.slot), c.variable, c.tangents, c.headRowOf)
+      if (d === undefined) throw new NoRule()
+      return d
+    }
+    throw new NoRule()
+  }
+  return signedSum(w, terms.map((t) => termExpr(w, t, { node, u, v, more }, undefined))) ?? numberLeaf(0)
 }
 
 /** An antitangent of e along `variable`, or undefined where a head (or a tangent it needs) has no rule. */
@@ -148,8 +125,12 @@ export const learnAntiRules = (
   headRowOf: HeadRowOf,
   rng: Rng,
   known: AntiRules | undefined,
-  options: { readonly range?: readonly [number, number]; readonly maxSamples?: number; readonly points?: number } = {}
-): AntiRules => {
+  options: { readonly range?: readonly [number, number]; readonly maxSamples?: number; readonly points?: number; readonly usable?: (head: number) => boolean } = {}
+): AntiRules | undefined => {
+  const usable = options.usable ?? finiteHeads(evaluate)
+  const writer = known?.writer ?? tangents?.writer ?? findWriter(evaluate, usable)
+  if (writer === undefined) return known
+  const constants = constantTable(evaluate, usable)
   const [lo, hi] = options.range ?? [0.5, 2.5]
   const maxSamples = options.maxSamples ?? 300
   // Each problem at a few points: a head that is rare in a step still gets samples.
@@ -164,7 +145,7 @@ export const learnAntiRules = (
 
   // Which example and subtree every row is, to emit and evaluate the children's antitangents.
   const rowExpr = subtreesByRow(problems.map((p) => p.expr), base)
-  let rules: AntiRules = known ?? { heads: new Map(), numberAlpha: undefined, variableAlpha: undefined }
+  let rules: AntiRules = known ?? { heads: new Map(), numberAlpha: undefined, variableAlpha: undefined, writer }
 
   // Leaves: tangent of α · leaf · x is the leaf's value.
   if (rules.numberAlpha === undefined || rules.variableAlpha === undefined) {
@@ -179,7 +160,8 @@ export const learnAntiRules = (
         sxy += column * y
         sxx += column * column
       }
-      return sxx > 0 ? Math.round((2 * sxy) / sxx) / 2 : undefined
+      const alpha = sxx > 0 ? rationalize(sxy / sxx, 1e-6) : undefined
+      return alpha === undefined ? undefined : alpha.num / alpha.den
     }
     const leaves = Array.from({ length: base.leafCount - 1 }, (_, i) => i + 1)
     rules = {
@@ -191,7 +173,6 @@ export const learnAntiRules = (
 
   /** The variable of the problem a row belongs to. */
   const variableOf = (row: number) => (problems[exampleOf(base, row)] as AntiProblem).variable
-  const width = ANTI_MONOMIALS.length
   for (let pass = 0; pass < 8; pass++) {
     // Every node of a head without a rule, with its children's antitangents where known.
     const nodes = new Map<number, Array<{ row: number; c0: number; c1: number; Au: Expr | undefined; Av: Expr | undefined; known: boolean }>>()
@@ -228,32 +209,61 @@ export const learnAntiRules = (
       if (e === undefined || at === undefined || pendingBatch === undefined) return [absent, absent, absent, absent, absent]
       return Array.from({ length: 5 }, (_, k) => pendingValues[pendingBatch.roots[at + k] as number] as number)
     }
-    /** A head's candidate columns (the tangent of every monomial) and targets (the node's value). */
-    const samplesOf = (list: ReadonlyArray<(typeof nodes extends Map<number, infer L> ? L : never)[number]>) => {
-      const columns: Array<number> = []
-      const ys: Array<number> = []
+    /** A head's candidate columns (the tangent of every monomial) and targets (the node's value), and its fit. */
+    const fitOf = (h: number, list: ReadonlyArray<(typeof nodes extends Map<number, infer L> ? L : never)[number]>): ReadonlyArray<RuleTerm> | undefined => {
+      const ms = candidateMonomials(arityOf(h) === 1, usable)
+      const atoms: Array<Atom> = []
+      const atomIndex = new Map<string, number>()
+      for (const m of ms)
+        for (const f of m)
+          if (!atomIndex.has(atomKey(f.atom))) {
+            atomIndex.set(atomKey(f.atom), atoms.length)
+            atoms.push(f.atom)
+          }
+      // Every node at the five inner grid points.
+      const grid: Array<NodePoint> = []
       for (const s of list) {
         const Au = fiveOf(s.Au, NaN)
         const Av = s.c1 === 0 ? [1, 1, 1, 1, 1] : fiveOf(s.Av, NaN)
         const x0 = xs[exampleOf(base, s.row)] as number
-        const factorAt = (j: number): Array<number> => {
-          const u = valueAt(s.c0, j)
-          const v = s.c1 === 0 ? 1 : valueAt(s.c1, j)
-          const du = stencil((k) => valueAt(s.c0, k), j)
-          const dv = s.c1 === 0 ? 0 : stencil((k) => valueAt(s.c1, k), j)
-          return [u, v, valueAt(s.row, j), 1 / du, 1 / dv, Au[j + 2] as number, Av[j + 2] as number, Math.sin(u), Math.cos(u), Math.log(Math.abs(v)), 1 / (v + 1), Math.pow(u, v + 1), x0 + j * STEP]
-        }
-        const grid = [-2, -1, 0, 1, 2].map(factorAt)
-        for (let m = 0; m < width; m++) {
-          const term = (j: number) => (ANTI_MONOMIALS[m] as ReadonlyArray<number>).reduce((p, f) => p * ((grid[j + 2] as Array<number>)[f] as number), 1)
-          columns.push((-term(2) + 8 * term(1) - 8 * term(-1) + term(-2)) / (12 * STEP))
-        }
-        ys.push(valueAt(s.row, 0))
+        for (let j = -2; j <= 2; j++)
+          grid.push({
+            u: valueAt(s.c0, j),
+            v: s.c1 === 0 ? 1 : valueAt(s.c1, j),
+            node: valueAt(s.row, j),
+            x: x0 + j * STEP,
+            du: stencil((k) => valueAt(s.c0, k), j),
+            dv: s.c1 === 0 ? 0 : stencil((k) => valueAt(s.c1, k), j),
+            au: Au[j + 2] as number,
+            av: Av[j + 2] as number
+          })
       }
-      const r = bestSubset(Float64Array.from(columns), Float64Array.from(ys), width, DEGREES, { minAgreement: 0.9, tolerance: 1e-4 })
-      return r
+      const values = atomValues(atoms, grid, evaluate)
+      const width = ms.length
+      const columns = new Float64Array(list.length * width)
+      ms.forEach((m, c) => {
+        const mv = monomialValues(m, values, (a) => atomIndex.get(atomKey(a)) as number, grid.length)
+        for (let i = 0; i < list.length; i++) {
+          const term = (j: number) => mv[5 * i + j + 2] as number
+          columns[i * width + c] = (-term(2) + 8 * term(1) - 8 * term(-1) + term(-2)) / (12 * STEP)
+        }
+      })
+      const ys = Float64Array.from(list, (s) => valueAt(s.row, 0))
+      const exact = (c: number) => {
+        const k = exactCoefficient(c, constants)
+        return k === undefined ? undefined : valueOf(k, constants)
+      }
+      const fit = bestSubset(columns, ys, width, ms.map((m) => m.length), { minAgreement: 0.9, tolerance: 1e-4, maxTerms: width > 200 ? 2 : 3, exact })
+      if (fit === undefined) return undefined
+      const terms: Array<RuleTerm> = []
+      for (const t of fit.terms) {
+        const coefficient = exactCoefficient(t.coefficient, constants)
+        if (coefficient === undefined) return undefined
+        terms.push({ slot: 0, factors: ms[t.column] as ReadonlyArray<Factor>, coefficient })
+      }
+      return terms
     }
-    const learn = (h: number, terms: ReadonlyArray<Term>) => {
+    const learn = (h: number, terms: ReadonlyArray<RuleTerm>) => {
       const heads = new Map(rules.heads)
       heads.set(h, terms)
       rules = { ...rules, heads }
@@ -264,26 +274,26 @@ export const learnAntiRules = (
     let learned = 0
     const waiting: Array<number> = []
     for (const [h, list] of nodes) {
-      const all = samplesOf(list)
+      const all = fitOf(h, list)
       if (all !== undefined) {
-        learn(h, all.terms)
+        learn(h, all)
         learned++
         continue
       }
       const known = list.filter((s) => s.known)
       if (known.length >= 0.5 * list.length) {
-        const fit = samplesOf(known)
+        const fit = fitOf(h, known)
         if (fit !== undefined) {
-          learn(h, fit.terms)
+          learn(h, fit)
           learned++
         }
       } else if (known.length >= 8) waiting.push(h)
     }
     if (learned === 0)
       for (const h of waiting) {
-        const fit = samplesOf((nodes.get(h) ?? []).filter((s) => s.known))
+        const fit = fitOf(h, (nodes.get(h) ?? []).filter((s) => s.known))
         if (fit !== undefined) {
-          learn(h, fit.terms)
+          learn(h, fit)
           learned++
           break
         }
@@ -335,7 +345,7 @@ const subtreesByRow = (exprs: ReadonlyArray<Expr>, batch: FeaturizedBatch): Arra
     out[row] = e
     const c = children.get(row)
     if (c === undefined || (e._tag !== "Op" && e._tag !== "Fn")) return
-    const args = binaryArgs(e)
+    const args = nestBinary(e).args
     assign(c[0], args[0] as Expr)
     if (args.length > 1 && c[1] !== 0) assign(c[1], args[1] as Expr)
   }

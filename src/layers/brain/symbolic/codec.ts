@@ -1,41 +1,38 @@
 /** Learned head rules in a checkpoint's brain state: numbers only. */
 import { Either } from "effect"
 import { BrainError, type BrainState } from "../../../services/Brain.js"
-import type { Term } from "./subset.js"
 import { heads } from "../vocabulary.js"
+import { decodeRule, encodeRule, type RuleTerm } from "./factors.js"
+import { decodeWriter, encodeWriter, type Writer } from "./writer.js"
 
-/** Head rules flattened as [head, n, (column, coefficient) × n, …]. */
-export const encodeTerms = (rules: ReadonlyMap<number, ReadonlyArray<Term>>): Array<number> =>
-  [...rules].flatMap(([h, terms]) => [h, terms.length, ...terms.flatMap((t) => [t.column, t.coefficient])])
-
-/** The inverse of encodeTerms, reading from `start`; undefined if malformed. */
-export const decodeTerms = (flat: ReadonlyArray<number>, start: number): Map<number, ReadonlyArray<Term>> | undefined => {
-  const decoded = new Map<number, ReadonlyArray<Term>>()
-  let i = start
-  while (i < flat.length) {
-    const h = flat[i] as number
-    const n = flat[i + 1] as number
-    if (!(Number.isInteger(h) && h >= 0 && h < heads.length && Number.isInteger(n) && n >= 0 && i + 2 + 2 * n <= flat.length)) return undefined
-    const terms: Array<Term> = []
-    for (let k = 0; k < n; k++) terms.push({ column: flat[i + 2 + 2 * k] as number, coefficient: flat[i + 3 + 2 * k] as number })
-    if (terms.some((t) => !Number.isInteger(t.column) || !Number.isFinite(t.coefficient))) return undefined
-    decoded.set(h, terms)
-    i += 2 + 2 * n
-  }
-  return decoded
-}
+/** Rules as [writer × 4, lead × 2, (head, rule) …]. */
+export const encodeRules = (writer: Writer, lead: readonly [number, number], rules: ReadonlyMap<number, ReadonlyArray<RuleTerm>>): Array<number> => [
+  ...encodeWriter(writer),
+  ...lead,
+  ...[...rules].flatMap(([h, terms]) => [h, ...encodeRule(terms)])
+]
 
 /**
- * Rules saved under `key` as two leading numbers, then encoded terms: undefined when none
- * were saved, a BadState error when they do not decode.
+ * Rules saved under `key` (encodeRules): undefined when none were saved, a BadState error
+ * when they do not decode.
  */
 export const savedRules = (
   state: BrainState,
   key: string
-): Either.Either<{ readonly lead: readonly [number, number]; readonly heads: Map<number, ReadonlyArray<Term>> } | undefined, BrainError> => {
+): Either.Either<{ readonly writer: Writer; readonly lead: readonly [number, number]; readonly heads: Map<number, ReadonlyArray<RuleTerm>> } | undefined, BrainError> => {
   const flat = state[key] ?? []
   if (flat.length === 0) return Either.right(undefined)
-  const decoded = decodeTerms(flat, 2)
-  if (decoded === undefined) return Either.left(new BrainError({ reason: "BadState", message: `${key} is malformed` }))
-  return Either.right({ lead: [flat[0] as number, flat[1] as number], heads: decoded })
+  const bad = Either.left(new BrainError({ reason: "BadState", message: `${key} is malformed` }))
+  const writer = decodeWriter(flat.slice(0, 4))
+  if (writer === undefined || flat.length < 6) return bad
+  const decoded = new Map<number, ReadonlyArray<RuleTerm>>()
+  let i = 6
+  while (i < flat.length) {
+    const h = flat[i] as number
+    const rule = Number.isInteger(h) && h >= 0 && h < heads.length ? decodeRule(flat, i + 1) : undefined
+    if (rule === undefined) return bad
+    decoded.set(h, rule.terms)
+    i = rule.end
+  }
+  return Either.right({ writer, lead: [flat[4] as number, flat[5] as number], heads: decoded })
 }

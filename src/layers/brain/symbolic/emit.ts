@@ -1,127 +1,130 @@
 /**
  * Emission of a learned rule as an expression: the tangent of an input tree along a
- * symbol, built bottom-up by each head's learned terms (./terms.ts) over copies of the
- * input's own subtrees. Only structure is built here (a zero term is left out, a factor
- * 1 is not written); nothing is evaluated or simplified, and a head without a learned
- * rule gives no answer.
+ * symbol, built bottom-up by each head's learned terms (./factors.ts) over copies of the
+ * input's own subtrees, written with the heads the brain found for sums, products and
+ * quotients (./writer.ts). Only structure is built here (a zero term is left out, a
+ * factor 1 is not written); nothing is evaluated or simplified, and a head without a
+ * learned rule gives no answer.
  */
-import type { Expr } from "../../../domain/Expr.js"
-import { fn, op, rational } from "../../../domain/Expr.js"
-import type { Term } from "./subset.js"
-import { COLUMNS, FACTORS, MONOMIALS } from "./terms.js"
+import type { Expr, FnExpr, OpExpr } from "../../../domain/Expr.js"
+import { nestBinary } from "../../../domain/Grammar.js"
+import { nodeOf } from "../vocabulary.js"
+import type { Coefficient } from "./coefficient.js"
+import { isUnknown, type Atom, type RuleTerm } from "./factors.js"
+import { numberLeaf, productOf, signedSum, type Writer } from "./writer.js"
 
 /** What a brain has learned about tangents: each head row's terms and the leaves' slopes. */
 export interface TangentRules {
-  readonly heads: ReadonlyMap<number, ReadonlyArray<Term>>
-  /** Slope of a number leaf, and of a leaf that is the symbol of differentiation. */
+  readonly heads: ReadonlyMap<number, ReadonlyArray<RuleTerm>>
+  /** Slope of a number leaf, and of a leaf that is the symbol of differentiation (exact rationals). */
   readonly numberSlope: number
   readonly variableSlope: number
+  readonly writer: Writer
 }
 
-/** The brain's head row of a node (n-ary nodes fold into their two-argument row, as in featurize). */
-export type HeadRowOf = (e: Extract<Expr, { _tag: "Op" | "Fn" }>, arity: 1 | 2) => number
+/** The brain's head row of a node (n-ary nodes nest into their two-argument row, as in featurize). */
+export type HeadRowOf = (e: OpExpr | FnExpr, arity: 1 | 2) => number
 
-const ZERO = undefined
+/** Thrown inside emission where some head has no learned rule. */
+export class NoRule extends Error {}
 
-/** A coefficient (a multiple of 1/2) as a number leaf. */
-export const numberExpr = (c: number): Expr => rational(BigInt(Math.round(2 * c)), 2n)
-
-/** n-ary nodes as featurize folds them: ^ to the right, the rest to the left. */
-export const binaryFold = (e: Extract<Expr, { _tag: "Op" | "Fn" }>): Expr => {
-  const args = e.args
-  if (args.length <= 2) return e
-  const rebuild = (a: Expr, b: Expr): Expr => (e._tag === "Op" ? op(e.op, a, b) : fn(e.fn, a, b))
-  if (e._tag === "Op" && e.op === "^") {
-    let acc = args[args.length - 1] as Expr
-    for (let i = args.length - 2; i >= 0; i--) acc = rebuild(args[i] as Expr, acc)
-    return acc
+/** A rational number (a slope, p/q with a small q) as a leaf. */
+export const rationalLeaf = (x: number): Expr => {
+  for (let den = 1; den <= 24; den++) {
+    const num = Math.round(x * den)
+    if (Math.abs(num / den - x) <= 1e-12 * Math.max(1, Math.abs(x))) return numberLeaf(num, den)
   }
-  let acc = args[0] as Expr
-  for (let i = 1; i < args.length; i++) acc = rebuild(acc, args[i] as Expr)
-  return acc
+  throw new NoRule()
 }
 
-const product = (factors: ReadonlyArray<Expr>): Expr | undefined =>
-  factors.length === 0 ? undefined : factors.length === 1 ? factors[0] : op("*", ...factors)
+/** child + by, with the sum or difference head. */
+const shifted = (w: Writer, c: Expr, by: number): Expr => (by === 0 ? c : nodeOf(by > 0 ? w.sum : w.difference, [c, numberLeaf(Math.abs(by))]))
+
+/** A node's atoms as expressions; `more` writes the atoms only an antitangent rule has. */
+export interface AtomSource {
+  readonly node: Expr
+  readonly u: Expr
+  readonly v: Expr | undefined
+  readonly more?: (a: Atom) => Expr
+}
+
+export const atomExpr = (w: Writer, a: Atom, s: AtomSource): Expr => {
+  const child = (slot: 0 | 1): Expr => {
+    const c = slot === 0 ? s.u : s.v
+    if (c === undefined) throw new NoRule()
+    return c
+  }
+  switch (a.kind) {
+    case "child":
+      return child(a.slot)
+    case "node":
+      return s.node
+    case "shifted":
+      return shifted(w, child(a.slot), a.by)
+    case "applied":
+      return nodeOf(a.head, [child(a.slot)])
+    case "pair":
+      return nodeOf(a.head, [child(0), shifted(w, child(1), a.by)])
+    default:
+      if (s.more === undefined) throw new NoRule()
+      return s.more(a)
+  }
+}
 
 /**
- * The tangent of e along `variable` under the rules; `undefined` inside means a zero
- * tangent, a thrown NoRule means some head has no learned rule.
+ * One term as ±(coefficient · Π factors · extra): the rational and a constant's g(m) in
+ * the numerator, 1/g(m) and the factors of power −1 in the denominator.
  */
-class NoRule extends Error {}
+export const termExpr = (w: Writer, t: RuleTerm, s: AtomSource, extra: Expr | undefined): { readonly negative: boolean; readonly expr: Expr } => {
+  const c: Coefficient = t.coefficient
+  const numerator: Array<Expr> = []
+  const denominator: Array<Expr> = []
+  if (Math.abs(c.num) !== c.den) numerator.push(numberLeaf(Math.abs(c.num), c.den))
+  if (c.constant !== undefined) (c.constant.power === 1 ? numerator : denominator).push(nodeOf(c.constant.head, [numberLeaf(c.constant.argument)]))
+  for (const f of t.factors) (f.power === 1 ? numerator : denominator).push(atomExpr(w, f.atom, s))
+  if (extra !== undefined && !(extra._tag === "Integer" && extra.value === 1n)) numerator.push(extra)
+  const top = productOf(w, numerator) ?? numberLeaf(1)
+  const bottom = productOf(w, denominator)
+  return { negative: c.num < 0, expr: bottom === undefined ? top : nodeOf(w.quotient, [top, bottom]) }
+}
 
 const tangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: HeadRowOf): Expr | undefined => {
   switch (e._tag) {
     case "Integer":
     case "Rational":
     case "Float":
-      return slopeExpr(rules.numberSlope)
-    case "Symbol":
-      return slopeExpr(e.name === variable ? rules.variableSlope : rules.numberSlope)
+      return rules.numberSlope === 0 ? undefined : rationalLeaf(rules.numberSlope)
+    case "Symbol": {
+      const slope = e.name === variable ? rules.variableSlope : rules.numberSlope
+      return slope === 0 ? undefined : rationalLeaf(slope)
+    }
     case "Op":
     case "Fn": {
       if (e.args.length === 0) throw new NoRule()
-      const node = binaryFold(e) as Extract<Expr, { _tag: "Op" | "Fn" }>
+      const node = nestBinary(e)
       const unary = node.args.length === 1
       const terms = rules.heads.get(headRowOf(node, unary ? 1 : 2))
       if (terms === undefined) throw new NoRule()
       const u = node.args[0] as Expr
       const v = unary ? undefined : (node.args[1] as Expr)
       const du = tangent(u, variable, rules, headRowOf)
-      const dv = v === undefined ? ZERO : tangent(v, variable, rules, headRowOf)
+      const dv = v === undefined ? undefined : tangent(v, variable, rules, headRowOf)
       const built: Array<{ readonly negative: boolean; readonly expr: Expr }> = []
       for (const t of terms) {
-        const column = COLUMNS[t.column]
-        if (column === undefined) throw new NoRule()
-        const d = column.slot === 0 ? du : dv
-        if (d === ZERO) continue
-        const numerator: Array<Expr> = []
-        const denominator: Array<Expr> = []
-        const magnitude = Math.abs(t.coefficient)
-        if (magnitude !== 1) numerator.push(numberExpr(magnitude))
-        for (const f of MONOMIALS[column.monomial] as ReadonlyArray<number>) {
-          const factor = FACTORS[f]
-          // The absent second child of a one-argument head reads 1 (featurize): a factor 1.
-          if (v === undefined && (factor === "v" || factor === "1/v")) continue
-          if (factor === "u") numerator.push(u)
-          else if (factor === "v") numerator.push(v as Expr)
-          else if (factor === "node") numerator.push(e)
-          else if (factor === "1/u") denominator.push(u)
-          else if (factor === "1/v") denominator.push(v as Expr)
-          else if (factor === "sin u") numerator.push(fn("sin", u))
-          else if (factor === "cos u") numerator.push(fn("cos", u))
-          else numerator.push(op("^", u, op("-", v ?? numberExpr(1), numberExpr(1))))
-        }
-        if (!isOne(d)) numerator.push(d)
-        const top = product(numerator) ?? numberExpr(1)
-        const bottom = product(denominator)
-        built.push({ negative: t.coefficient < 0, expr: bottom === undefined ? top : op("/", top, bottom) })
+        const d = t.slot === 0 ? du : dv
+        if (d === undefined) continue
+        if (isUnknown(t)) throw new NoRule()
+        built.push(termExpr(rules.writer, t, { node: e, u, v }, d))
       }
-      return signedSum(built)
+      return signedSum(rules.writer, built)
     }
   }
 }
 
-/**
- * ±t₁ ± t₂ ± … as binary + and −, undefined (zero) when empty. A leading minus is a factor
- * −1: the brain evaluates emitted expressions too (level 6), with the heads it knows, and
- * no earlier level taught it unary minus.
- */
-export const signedSum = (terms: ReadonlyArray<{ readonly negative: boolean; readonly expr: Expr }>): Expr | undefined => {
-  const [first, ...rest] = terms
-  if (first === undefined) return undefined
-  let acc = first.negative ? op("*", numberExpr(-1), first.expr) : first.expr
-  for (const t of rest) acc = op(t.negative ? "-" : "+", acc, t.expr)
-  return acc
-}
-
-const slopeExpr = (slope: number): Expr | undefined => (Math.round(2 * slope) === 0 ? ZERO : numberExpr(slope))
-const isOne = (e: Expr) => e._tag === "Integer" && e.value === 1n
-
 /** The tangent of e along `variable` as an expression, or undefined where a head has no rule. */
 export const emitTangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: HeadRowOf): Expr | undefined => {
   try {
-    return tangent(e, variable, rules, headRowOf) ?? numberExpr(0)
+    return tangent(e, variable, rules, headRowOf) ?? numberLeaf(0)
   } catch (error) {
     if (error instanceof NoRule || error instanceof RangeError) return undefined
     throw error

@@ -2,10 +2,11 @@
  * Best-subset least squares (BRAIN-NOTES, "L5": a smooth fit spreads weight across
  * equivalent terms, u·(1/u) = 1 and sin² + cos² = 1, and rounding then breaks it; a search
  * over small subsets does not). Finds the smallest set of at most three columns whose
- * least-squares fit, with coefficients rounded to halves, reproduces the target on the
- * most samples (at least minAgreement); ties go to fewer terms, the lowest total degree,
+ * least-squares fit, with each coefficient replaced by the exact number it is taken for
+ * (`exact`), reproduces the target on the most samples (at least minAgreement); ties go to fewer terms, the lowest total degree,
  * then the lowest columns.
  */
+import { FITTED, rationalize } from "./coefficient.js"
 
 export interface Term {
   readonly column: number
@@ -24,12 +25,17 @@ export interface SubsetOptions {
   readonly minAgreement?: number
   /** Per-sample tolerance, relative to 1 + |y|. */
   readonly tolerance?: number
+  /** The exact value a fitted coefficient is taken for, undefined when none (the subset is then rejected); by default a small rational. */
+  readonly exact?: (c: number) => number | undefined
 }
 
 /** Agreements this close are equal (a few samples at clamped values). */
 const AGREEMENT_NOISE = 0.002
 
-const roundHalf = (c: number) => Math.round(2 * c) / 2
+const smallRational = (c: number): number | undefined => {
+  const r = rationalize(c, FITTED)
+  return r === undefined ? undefined : r.num / r.den
+}
 
 /**
  * rows: n samples × columns (row-major), y: n targets. degrees[c] orders exact fits of
@@ -45,6 +51,7 @@ export const bestSubset = (
   const maxTerms = options.maxTerms ?? 3
   const minAgreement = options.minAgreement ?? 0.95
   const tolerance = options.tolerance ?? 1e-5
+  const exact = options.exact ?? smallRational
   // Columns non-finite on more than a few samples (1/dv where v is a constant) cannot be
   // used; then the samples finite on every remaining column, each row scaled by
   // 1 / (1 + |y|) so that large values do not dominate.
@@ -116,8 +123,8 @@ export const bestSubset = (
     const terms: Array<Term> = []
     for (let i = 0; i < picked.length; i++) {
       const column = active[picked[i] as number] as number
-      const coefficient = roundHalf((solution[i] as number) / (norm[column] as number))
-      if (coefficient === 0) return
+      const coefficient = exact((solution[i] as number) / (norm[column] as number))
+      if (coefficient === undefined || coefficient === 0) return
       terms.push({ column, coefficient })
     }
     const agreement = agreementOf(terms)
