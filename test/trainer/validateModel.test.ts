@@ -1,6 +1,7 @@
 /**
  * `validate --model` on a directory of group files (data/probes/): a row per file and
- * level, named by the file; on a split layout, rows per level as before.
+ * level, named by the file; on a split layout, rows per level as before, and per family
+ * where lines name one.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
@@ -31,5 +32,9 @@ describe("validate --model", () => {
       const plain = yield* validateModel("ckpt.bin", nodePath.resolve("generated", "test"))
       assert.deepStrictEqual(plain.map((s) => [s.group, s.level, s.count]), [[undefined, 1, 2]])
       assert.match(formatScores(plain).split("\n")[0] as string, /^level\s+accuracy/)
+      // a plugin level's lines that name their family: a row per family
+      yield* storage.writeFile(nodePath.resolve("plugin", "test", "level_8.jsonl"), datasetText("p", 8, 5, (i) => ({ family: i % 2 === 0 ? "derive_tan" : "integrate_by_parts" })))
+      const families = yield* validateModel("ckpt.bin", nodePath.resolve("plugin", "test"))
+      assert.deepStrictEqual(families.map((s) => [s.group, s.level, s.count]), [["derive_tan", 8, 3], ["integrate_by_parts", 8, 2]])
     }).pipe(Effect.provide(Layer.merge(ArithmeticBrainLive, storageLayers.memory))))
 })

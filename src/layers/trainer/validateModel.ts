@@ -150,13 +150,15 @@ export const validateModelReport = (
         ? storage.readDataset(path.dirname(path.resolve(data)), { split: base })
         : storage.readDataset(data)
     ).pipe(Stream.runCollect)
-    // Rows per level; lines from files not named level_N.jsonl (a directory of groups) by file and level.
+    // Rows per level; lines from files not named level_N.jsonl (a directory of groups) by file and level,
+    // and lines that name their `family` (a plugin level's kinds of problem) by family and level.
     const keep = options.showWrong ?? 0
     const rows = new Map<string, { level: number; group: string | undefined; examples: Array<LabelledExample>; lines: Array<Example> }>()
     for (const l of Chunk.toReadonlyArray(lines)) {
       const e = labelled(l.example as Example)
       const name = path.basename(l.path)
-      const group = LEVEL_FILE.test(name) ? undefined : name.replace(/\.jsonl$/, "")
+      const family = (l.example as Example)["family"]
+      const group = !LEVEL_FILE.test(name) ? name.replace(/\.jsonl$/, "") : typeof family === "string" ? family : undefined
       const key = `${group ?? ""}\t${e.level}`
       const row = rows.get(key) ?? { level: e.level, group, examples: [], lines: [] }
       row.examples.push(e)
