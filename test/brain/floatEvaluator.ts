@@ -19,7 +19,13 @@ const byName: Record<string, (a: number, b: number) => number> = {
   "exp/1": Math.exp,
   "ln/1": (a) => Math.log(Math.abs(a))
 }
-export const floatEvaluator = (batch: FeaturizedBatch): Float64Array => {
+/** The same over more heads: tan, sqrt and log as well (for the tests of functions no built-in calculus level shows). */
+const withMore: Record<string, (a: number, b: number) => number> = { ...byName, "tan/1": Math.tan, "sqrt/1": Math.sqrt, "log/1": Math.log10 }
+export const widerFloatEvaluator = (batch: FeaturizedBatch): Float64Array => evaluateWith(withMore, batch)
+
+export const floatEvaluator = (batch: FeaturizedBatch): Float64Array => evaluateWith(byName, batch)
+
+const evaluateWith = (byName: Record<string, (a: number, b: number) => number>, batch: FeaturizedBatch): Float64Array => {
   const total = batch.levels.reduce((n, l) => Math.max(n, l.start + l.count), batch.leafCount)
   const v = new Float64Array(total)
   v.set(batch.leafValues) // bound symbols read their binding's value there
@@ -37,3 +43,7 @@ export const floatHeads: ReadonlyArray<number> = heads.map((_, h) => h).filter((
 
 /** The trees the brain writes to explore the heads it can evaluate (each child's tangent alone). */
 export const exploration: ReadonlyArray<TangentProblem> = floatHeads.flatMap((h) => explorationTrees(h).map((expr) => ({ expr, variable: "v" })))
+
+/** The heads the wider test evaluator computes, and the trees the brain writes to explore them. */
+export const widerHeads: ReadonlyArray<number> = heads.map((_, h) => h).filter((h) => withMore[heads[h] as string] !== undefined)
+export const widerExploration: ReadonlyArray<TangentProblem> = widerHeads.flatMap((h) => explorationTrees(h).map((expr) => ({ expr, variable: "v" })))

@@ -1,6 +1,7 @@
 /**
  * Antitangent rules (level 6): an expression whose tangent along the variable is the
  * node. For a node with children u, v a rule is Σ c · monomial of at most two factors
+ * (three for a one-argument head)
  * generated from the vocabulary (./factors.ts): the children, the node, the variable x,
  * 1/du and 1/dv (the children's tangents, written by the learned tangent rules of
  * ./emit.ts), A(u) and A(v) (the children's own antitangents, so rules compose bottom-up),
@@ -49,7 +50,9 @@ const candidateMonomials = (unary: boolean, usable: (h: number) => boolean): Arr
     ...rows.filter((h) => arityOf(h) === 1).flatMap((head) => slots.map((slot) => once({ kind: "applied", head, slot }))),
     ...(unary ? [] : rows.filter((h) => arityOf(h) === 2).map((head) => once({ kind: "pair", head, by: 1 })))
   ]
-  return monomials(simple, applied, 2, 2)
+  // A one-argument head's rule may take three factors (∫ sqrt u = ⅔ · node · u / du): its
+  // candidates are few; a two-argument head's, with twice the atoms, stay at two.
+  return unary ? monomials(simple, applied, 3, 3) : monomials(simple, applied, 2, 2)
 }
 
 interface Context {
