@@ -1,7 +1,7 @@
 /**
- * The units of a cell as fused tensor ops (BRAIN-NOTES, "The shape that works"): one op
- * for the units of a height level, so that it costs one allocation and one loop instead
- * of ~60 small ops. Each runs ./formulas.ts over its rows, forward and backward.
+ * The units of a cell as fused tensor ops: one op for the units of a height level, so
+ * that it costs one allocation and one loop instead of ~60 small ops. Each runs
+ * ./formulas.ts over its rows, forward and backward.
  *
  *   arithmeticUnits(a[n,1], b[n,1], q[h,10], rows?[n])            → [n, 4]  affine, product, power-product, exponent
  *   unaryUnits(a[n,1], r[h,12], rows?[n])                          → [n, 4]  sine, exp, log, ratio (of a only)
