@@ -87,7 +87,7 @@ def sine_of(a, amplitude, w, c):
 
 
 def arithmetic_units(a, b, q):
-    """affine, product, power-product, exponent [n, 4] with q [n, 10] (T.arithmeticUnits)."""
+    """affine, product, power-product, exponent [n, 4] with q [n, 10] (arithmeticUnits, src/layers/brain/units/fused.ts)."""
     w, m, p, s = q[:, 0:2], hard_sigmoid(q[:, 2:4]), q[:, 4:6], hard_sigmoid(q[:, 6:8])
     r, omega = q[:, 8:9], q[:, 9:10]
     affine = w[:, 0:1] * a + w[:, 1:2] * b

@@ -25,44 +25,56 @@ const scaled = (c: number, e: Expr): Expr => (c === 1 ? e : op("*", n(c), e))
 
 type Family = (rng: Rng) => { readonly f: Expr; readonly integrate?: readonly [number, number] }
 
+/** k·x + c, leaving out c = 0. */
+const linear = (k: number, c: number): Expr => (c === 0 ? kx(k) : op("+", kx(k), n(c)))
+const bounds = (rng: Rng, lo: readonly [number, number], width: readonly [number, number]): readonly [number, number] => {
+  const a = rng.int(lo[0], lo[1])
+  return [a, a + rng.int(width[0], width[1])]
+}
+
 /** (derive f x) for each family's f; (integrate f x a b) where the family gives bounds. */
 const FAMILIES: Record<string, Family> = {
-  derive_tan: (rng) => ({ f: rng.pick([fn("tan", kx(rng.int(1, 4))), scaled(rng.int(2, 9), fn("tan", x)), fn("tan", op("+", x, n(rng.int(1, 9))))]) }),
-  derive_sqrt: (rng) => ({ f: rng.pick([fn("sqrt", kx(rng.int(1, 9))), fn("sqrt", op("+", x, n(rng.int(1, 9)))), scaled(rng.int(2, 9), fn("sqrt", x))]) }),
-  derive_log: (rng) => ({ f: rng.pick([fn("log", kx(rng.int(1, 9))), scaled(rng.int(2, 9), fn("log", x)), fn("log", op("^", x, n(rng.int(2, 4))))]) }),
+  derive_tan: (rng) => ({ f: scaled(rng.int(1, 9), fn("tan", linear(rng.int(1, 5), rng.int(0, 9)))) }),
+  derive_sqrt: (rng) => ({ f: scaled(rng.int(1, 9), fn("sqrt", linear(rng.int(1, 9), rng.int(0, 9)))) }),
+  derive_log: (rng) => ({ f: scaled(rng.int(1, 9), fn("log", rng.bool(0.8) ? linear(rng.int(1, 9), rng.int(0, 9)) : op("^", x, n(rng.int(2, 5))))) }),
   derive_chain: (rng) => {
     const outer = rng.pick(["sin", "cos", "exp"] as const)
-    const inner = rng.pick([op("^", x, n(rng.int(2, 4))), fn(rng.pick(["sin", "cos"] as const), x), op("+", op("^", x, n(2)), n(rng.int(1, 9)))])
-    return { f: fn(outer, inner) }
+    const inner = rng.pick([
+      scaled(rng.int(1, 5), op("^", x, n(rng.int(2, 4)))),
+      fn(rng.pick(["sin", "cos"] as const), kx(rng.int(1, 5))),
+      op("+", op("^", x, n(2)), n(rng.int(1, 9)))
+    ])
+    return { f: scaled(rng.int(1, 5), fn(outer, inner)) }
   },
   derive_product: (rng) => {
-    const a = rng.pick([x, op("^", x, n(rng.int(2, 4))), fn("exp", x)])
-    const b = rng.pick([fn("sin", kx(rng.int(1, 3))), fn("cos", x), fn("ln", x), fn("sqrt", x)])
+    const a = rng.pick([kx(rng.int(1, 9)), op("^", x, n(rng.int(2, 4))), fn("exp", kx(rng.int(1, 3)))])
+    const b = rng.pick([fn("sin", kx(rng.int(1, 5))), fn("cos", kx(rng.int(1, 5))), fn("ln", kx(rng.int(1, 5))), fn("sqrt", linear(1, rng.int(0, 9)))])
     return { f: op("*", a, b) }
   },
   derive_quotient: (rng) => {
-    const a = rng.pick([fn("sin", x), fn("exp", x), x, op("^", x, n(2))])
-    const b = rng.pick([x, op("+", x, n(rng.int(1, 9))), op("^", x, n(rng.int(2, 3))), fn("exp", x)])
+    const a = rng.pick([fn("sin", kx(rng.int(1, 5))), fn("exp", kx(rng.int(1, 3))), kx(rng.int(1, 9)), op("^", x, n(2))])
+    const b = rng.pick([x, linear(1, rng.int(1, 9)), op("^", x, n(rng.int(2, 3))), fn("exp", x)])
     return { f: op("/", a, b) }
   },
-  integrate_new_functions: (rng) => {
-    const lo = rng.int(1, 4)
-    return { f: rng.pick([fn("sqrt", kx(rng.int(1, 4))), scaled(rng.int(2, 9), fn("sqrt", x)), fn("log", kx(rng.int(1, 4)))]), integrate: [lo, lo + rng.int(1, 5)] }
-  },
-  integrate_by_parts: (rng) => {
-    const lo = rng.int(0, 2)
-    return { f: op("*", rng.pick([x, kx(rng.int(2, 5))]), rng.pick([fn("exp", x), fn("sin", x), fn("cos", x)])), integrate: [lo, lo + rng.int(1, 3)] }
-  },
+  integrate_new_functions: (rng) => ({
+    f: scaled(rng.int(1, 9), fn(rng.pick(["sqrt", "log"] as const), kx(rng.int(1, 9)))),
+    integrate: bounds(rng, [1, 4], [1, 5])
+  }),
+  integrate_by_parts: (rng) => ({
+    f: op("*", kx(rng.int(1, 9)), fn(rng.pick(["exp", "sin", "cos"] as const), kx(rng.int(1, 3)))),
+    integrate: bounds(rng, [0, 2], [1, 3])
+  }),
   integrate_by_substitution: (rng) => {
-    const lo = rng.int(0, 1)
-    const k = rng.int(2, 4)
+    const k = rng.int(2, 3)
+    const c = rng.int(1, 9)
+    const g = rng.pick(["cos", "sin", "exp"] as const)
     return {
       f: rng.pick([
-        op("*", op("*", n(k), op("^", x, n(k - 1))), fn(rng.pick(["cos", "sin", "exp"] as const), op("^", x, n(k)))),
-        op("*", fn("cos", x), fn("exp", fn("sin", x))),
-        op("*", x, fn("exp", op("^", x, n(2))))
+        op("*", scaled(c * k, op("^", x, n(k - 1))), fn(g, op("^", x, n(k)))),
+        op("*", scaled(c, fn("cos", x)), fn("exp", fn("sin", x))),
+        op("*", kx(2 * c), fn(g, op("^", x, n(2))))
       ]),
-      integrate: [lo, lo + 1]
+      integrate: bounds(rng, [-1, 1], [1, 1])
     }
   }
 }
@@ -72,7 +84,7 @@ export const moreFunctions: CurriculumLevel = {
   level: 8,
   name: "more functions",
   skill: "derivatives and definite integrals with tan, sqrt, log, non-linear chain rules, products, quotients, by parts and by substitution",
-  samples: 6_000,
+  samples: 4_500,
   output: "number+expression",
   module: import.meta.url,
   generate: (rng): Problem => {

@@ -24,5 +24,4 @@ export { gatherConcat, rowDot, segmentSoftmaxPool } from "./ops/fusedIndexing.js
 export { concatCols, concatRows, reshape, sliceCols, sliceRows, transpose } from "./ops/shape.js"
 export { where, type Mask } from "./ops/select.js"
 export { mseLoss, smoothL1, smoothL1Loss } from "./ops/loss.js"
-export { arithmeticUnits, lockedUnits, unaryUnits, UNARY_COUNT, UNARY_PARAMETERS, UNIT_COUNT, UNIT_PARAMETERS } from "./ops/units.js"
 export { lbfgs, type LbfgsOptions, type LbfgsReport } from "./lbfgs.js"

@@ -1,6 +1,6 @@
 /**
  * The forward pass when every gate of a level is locked (the main phase): each node
- * computes only its own unit (T.lockedUnits; with unknowns, nodes grouped by unit for
+ * computes only its own unit (lockedUnits; with unknowns, nodes grouped by unit for
  * their tangents), and every unit's value only where it is read (the roots, or `paths`).
  * Its values are the locked unit's column of `paths` bit for bit, its tangents are the
  * derivatives of its values along the unknown, and its gradients pass finite differences —

@@ -7,14 +7,9 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { parse } from "../../src/domain/Polish.js"
 import { Rng } from "../../src/domain/Random.js"
-import {
-  ArithmeticBrain,
-  arithmeticTangents,
-  readoutUnit,
-  TANGENT_PATH_COUNT,
-  unaryTangents,
-  unaryUnits
-} from "../../src/layers/brain/ArithmeticBrain.js"
+import { ArithmeticBrain, TANGENT_PATH_COUNT } from "../../src/layers/brain/ArithmeticBrain.js"
+import { arithmeticUnits, unaryUnits } from "../../src/layers/brain/units/fused.js"
+import { arithmeticTangents, readoutUnit, unaryTangents } from "../../src/layers/brain/units/tangents.js"
 import { makeModel } from "../../src/layers/brain/ArithmeticBrainLive.js"
 import { featurize } from "../../src/layers/brain/featurize.js"
 import { heads } from "../../src/layers/brain/vocabulary.js"
@@ -56,7 +51,7 @@ describe("tangents of the units", () => {
       T.noGrad(() => {
         const as = T.add(a, T.scale(ta, s))
         const bs = T.add(b, T.scale(tb, s))
-        return T.concatCols([T.arithmeticUnits(as, bs, u), unaryUnits(as, q)])
+        return T.concatCols([arithmeticUnits(as, bs, u), unaryUnits(as, q)])
       })
     const up = at(h)
     const down = at(-h)

@@ -113,6 +113,34 @@ export const treeEditDistance = (a: Graph, b: Graph, costs: GedCosts = defaultGe
   const startB = B.start
   const degA = (v: number): number => (startA[v + 1] as number) - (startA[v] as number)
   const degB = (v: number): number => (startB[v + 1] as number) - (startB[v] as number)
+  /**
+   * The edit distance between the child sequences kidsA[xFirst …] (k children) and
+   * kidsB[yFirst …] (l children), whose symbols are subtrees: deleting a child costs its
+   * tree plus `deleteEdge`, inserting one its tree plus `insertEdge`, and keeping child
+   * xi as yj costs keep[xi * W + yj].
+   */
+  const alignChildren = (xFirst: number, k: number, yFirst: number, l: number, deleteEdge: number, insertEdge: number, keep: Float64Array): number => {
+    prev[0] = 0
+    for (let j = 0; j < l; j++) prev[j + 1] = (prev[j] as number) + (treeB[kidsB[yFirst + j] as number] as number) + insertEdge
+    for (let i = 0; i < k; i++) {
+      const xi = kidsA[xFirst + i] as number
+      const del = (treeA[xi] as number) + deleteEdge
+      const base = xi * W
+      cur[0] = (prev[0] as number) + del
+      for (let j = 0; j < l; j++) {
+        const yj = kidsB[yFirst + j] as number
+        cur[j + 1] = Math.min(
+          (prev[j + 1] as number) + del,
+          (cur[j] as number) + (treeB[yj] as number) + insertEdge,
+          (prev[j] as number) + (keep[base + yj] as number)
+        )
+      }
+      const swap = prev
+      prev = cur
+      cur = swap
+    }
+    return prev[l] as number
+  }
 
   for (let x = 0; x <= vA; x++) {
     const xFirst = startA[x] as number
@@ -128,26 +156,7 @@ export const treeEditDistance = (a: Graph, b: Graph, costs: GedCosts = defaultGe
       const yTop0 = yTop - l * ei
 
       // DF0: top edges never survive (and are priced by the caller).
-      prev[0] = 0
-      for (let j = 0; j < l; j++) prev[j + 1] = (prev[j] as number) + (treeB[kidsB[yFirst + j] as number] as number)
-      for (let i = 0; i < k; i++) {
-        const xi = kidsA[xFirst + i] as number
-        const del = treeA[xi] as number
-        const base = xi * W
-        cur[0] = (prev[0] as number) + del
-        for (let j = 0; j < l; j++) {
-          const yj = kidsB[yFirst + j] as number
-          cur[j + 1] = Math.min(
-            (prev[j + 1] as number) + del,
-            (cur[j] as number) + (treeB[yj] as number),
-            (prev[j] as number) + (DT[base + yj] as number)
-          )
-        }
-        const swap = prev
-        prev = cur
-        cur = swap
-      }
-      let df0 = prev[l] as number
+      let df0 = alignChildren(xFirst, k, yFirst, l, 0, 0, DT)
       for (let j = 0; j < l; j++) {
         const yt = kidsB[yFirst + j] as number
         df0 = Math.min(df0, ni + yTop0 - (treeB[yt] as number) + degB(yt) * ei + (DF0[row + yt] as number))
@@ -160,26 +169,7 @@ export const treeEditDistance = (a: Graph, b: Graph, costs: GedCosts = defaultGe
       if (x === vA || y === vB) continue
 
       // DFm: x ↦ y, so a child edge survives when its child is mapped onto a child of y.
-      prev[0] = 0
-      for (let j = 0; j < l; j++) prev[j + 1] = (prev[j] as number) + (treeB[kidsB[yFirst + j] as number] as number) + ei
-      for (let i = 0; i < k; i++) {
-        const xi = kidsA[xFirst + i] as number
-        const del = (treeA[xi] as number) + ed
-        const base = xi * W
-        cur[0] = (prev[0] as number) + del
-        for (let j = 0; j < l; j++) {
-          const yj = kidsB[yFirst + j] as number
-          cur[j + 1] = Math.min(
-            (prev[j + 1] as number) + del,
-            (cur[j] as number) + (treeB[yj] as number) + ei,
-            (prev[j] as number) + (S[base + yj] as number)
-          )
-        }
-        const swap = prev
-        prev = cur
-        cur = swap
-      }
-      let dfm = prev[l] as number
+      let dfm = alignChildren(xFirst, k, yFirst, l, ed, ei, S)
       let ins = Infinity
       for (let j = 0; j < l; j++) {
         const yt = kidsB[yFirst + j] as number

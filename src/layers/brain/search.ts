@@ -19,8 +19,10 @@
  */
 import * as T from "../../tensor/index.js"
 import type { ArithmeticBrain } from "./ArithmeticBrain.js"
-import { PATH_COUNT, PATHS } from "./ArithmeticBrain.js"
 import type { FeaturizedBatch } from "./featurize.js"
+import { leastSquares, smallestDirection, solve } from "./linearSolve.js"
+import { lnAbs, unitValue as unitFormula } from "./units/formulas.js"
+import { PATH_COUNT, PATHS } from "./units/paths.js"
 
 /** One-operator data of a head: first child, second child (1 if absent), value. */
 export interface Samples {
@@ -52,40 +54,18 @@ export const teacherSamples = (batch: FeaturizedBatch, heads: ReadonlySet<number
   return out
 }
 
-// The units' formulas, as in T.arithmeticUnits and unaryUnits (test/brain checks they agree).
-const EXP_LIMIT = 50
-const hardSigmoid = (z: number) => Math.min(1, Math.max(0, 0.5 + 0.25 * z))
-const clampExp = (x: number) => Math.min(EXP_LIMIT, Math.max(-EXP_LIMIT, x))
-const lnAbs = (x: number) => Math.log(Math.min(1e300, Math.max(1e-12, Math.abs(x))))
-const floorDenominator = (d: number) => (Math.abs(d) < 1e-3 ? (d < 0 ? -1e-3 : 1e-3) : d)
-
-/** Unit k's value at (a, b) with its parameters p (the concatenation of its maps' outputs). */
-export const unitValue = (k: number, p: ArrayLike<number>, a: number, b: number): number => {
-  switch (PATHS[k]) {
-    case "affine":
-      return (p[0] as number) * a + (p[1] as number) * b
-    case "product":
-      return (hardSigmoid((p[0] as number)) * (a - 1) + 1) * (hardSigmoid((p[1] as number)) * (b - 1) + 1)
-    case "power-product": {
-      const sign = (hardSigmoid((p[2] as number)) * (Math.sign(a) - 1) + 1) * (hardSigmoid((p[3] as number)) * (Math.sign(b) - 1) + 1)
-      return sign * Math.exp(clampExp((p[0] as number) * lnAbs(a) + (p[1] as number) * lnAbs(b)))
-    }
-    case "exponent": {
-      const negative = -0.5 * (Math.sign(a) - 1)
-      return (1 - negative * (1 - Math.cos((p[1] as number) * b))) * Math.exp(clampExp((p[0] as number) * b * lnAbs(a)))
-    }
-    case "sine":
-      return (p[0] as number) * Math.sin((p[1] as number) * a + (p[2] as number))
-    case "exponential":
-      return Math.exp(clampExp((p[0] as number) * a + (p[1] as number)))
-    case "logarithm":
-      return (p[0] as number) * lnAbs(a) + (p[1] as number)
-    case "ratio":
-      return ((p[0] as number) * Math.sin((p[1] as number) * a + (p[2] as number))) / floorDenominator(Math.sin((p[3] as number) * a + (p[4] as number)))
-    default:
-      return NaN
-  }
+/** Unit k with parameters p as a function of (a, b), for k < PATH_COUNT. */
+const unitAt = (k: number, p: ArrayLike<number>): ((a: number, b: number) => number) => {
+  const P = Float64Array.from(p)
+  return (a, b) => unitFormula(k, a, b, P, 0)
 }
+
+/**
+ * Unit k's value at (a, b) with its parameters p (the concatenation of its maps' outputs):
+ * the fused ops' formulas (test/brain/search.test.ts checks they agree with the forward pass).
+ */
+export const unitValue = (k: number, p: ArrayLike<number>, a: number, b: number): number =>
+  k >= 0 && k < PATH_COUNT ? unitAt(k, p)(a, b) : NaN
 
 /** The head maps whose outputs, concatenated, are unit k's parameters. */
 export const unitMaps = (net: ArithmeticBrain, k: number) => {
@@ -107,66 +87,6 @@ export const unitMaps = (net: ArithmeticBrain, k: number) => {
     default:
       return [net.ratio]
   }
-}
-
-/** Solves the k×k system M x = v (Gaussian elimination with partial pivoting); undefined if singular. */
-const solve = (M: Array<Array<number>>, v: Array<number>): Array<number> | undefined => {
-  const n = v.length
-  const A = M.map((row, i) => [...row, v[i] as number])
-  for (let c = 0; c < n; c++) {
-    let p = c
-    for (let r = c + 1; r < n; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[p]![c]!)) p = r
-    if (!(Math.abs(A[p]![c]!) > 1e-300)) return undefined
-    ;[A[c], A[p]] = [A[p]!, A[c]!]
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue
-      const f = A[r]![c]! / A[c]![c]!
-      for (let j = c; j <= n; j++) A[r]![j]! -= f * A[c]![j]!
-    }
-  }
-  return A.map((row, i) => row[n]! / row[i]!)
-}
-
-/** Least squares y ≈ X β over the rows where every feature and y are finite (a tiny ridge). */
-export const leastSquares = (X: Array<Array<number>>, y: Array<number>): Array<number> | undefined => {
-  const k = X[0]?.length ?? 0
-  const M = Array.from({ length: k }, () => new Array<number>(k).fill(0))
-  const v = new Array<number>(k).fill(0)
-  let rows = 0
-  X.forEach((x, i) => {
-    const t = y[i] as number
-    if (!Number.isFinite(t) || !x.every(Number.isFinite)) return
-    rows++
-    for (let p = 0; p < k; p++) {
-      v[p]! += x[p]! * t
-      for (let q = 0; q < k; q++) M[p]![q]! += x[p]! * x[q]!
-    }
-  })
-  if (rows < k) return undefined
-  let trace = 0
-  for (let p = 0; p < k; p++) trace += M[p]![p]!
-  for (let p = 0; p < k; p++) M[p]![p]! += 1e-12 * trace + 1e-300
-  return solve(M, v)
-}
-
-/** The unit vector v minimising Σ (xᵢ·v)² (inverse iteration on the Gram matrix). */
-const smallestDirection = (X: Array<Array<number>>): Array<number> | undefined => {
-  const k = X[0]?.length ?? 0
-  const M = Array.from({ length: k }, () => new Array<number>(k).fill(0))
-  for (const x of X) if (x.every(Number.isFinite)) for (let p = 0; p < k; p++) for (let q = 0; q < k; q++) M[p]![q]! += x[p]! * x[q]!
-  let trace = 0
-  for (let p = 0; p < k; p++) trace += M[p]![p]!
-  if (!(trace > 0)) return undefined
-  for (let p = 0; p < k; p++) M[p]![p]! += 1e-10 * trace
-  let v = Array.from({ length: k }, (_, i) => 1 + 0.1 * i)
-  for (let it = 0; it < 30; it++) {
-    const w = solve(M, v)
-    if (w === undefined) return undefined
-    const norm = Math.hypot(...w)
-    if (!(norm > 0) || !Number.isFinite(norm)) return undefined
-    v = w.map((x) => x / norm)
-  }
-  return v
 }
 
 /** The frequency grid of the periodic units: 0.25, 0.5, …, 4. */
@@ -244,11 +164,12 @@ export interface Choice {
 }
 
 const score = (k: number, p: ReadonlyArray<number>, s: Samples) => {
+  const unit = unitAt(k, p)
   let hits = 0
   let loss = 0
   for (let i = 0; i < s.y.length; i++) {
     const y = s.y[i] as number
-    const v = unitValue(k, p, s.a[i] as number, s.b[i] as number)
+    const v = unit(s.a[i] as number, s.b[i] as number)
     const rel = (v - y) / Math.max(1, Math.abs(y))
     if (Number.isFinite(rel) && Math.abs(v - y) <= 1e-3 * Math.max(1, Math.abs(y))) hits++
     loss += Number.isFinite(rel) ? Math.log1p(rel * rel) : 1e3
@@ -275,11 +196,13 @@ const currentParameters = (net: ArithmeticBrain, h: number): Array<Array<number>
 export const refine = (k: number, p: ReadonlyArray<number>, s: Samples, iterations = 40): Array<number> => {
   const n = s.y.length
   const m = p.length
-  const residuals = (q: ReadonlyArray<number>): Array<number> =>
-    s.y.map((y, i) => {
-      const r = (unitValue(k, q, s.a[i] as number, s.b[i] as number) - y) / Math.max(1, Math.abs(y))
+  const residuals = (q: ReadonlyArray<number>): Array<number> => {
+    const unit = unitAt(k, q)
+    return s.y.map((y, i) => {
+      const r = (unit(s.a[i] as number, s.b[i] as number) - y) / Math.max(1, Math.abs(y))
       return Number.isFinite(r) ? Math.max(-1e6, Math.min(1e6, r)) : 1e6
     })
+  }
   const cost = (r: Array<number>) => r.reduce((acc, v) => acc + v * v, 0)
   let x = [...p]
   let r = residuals(x)

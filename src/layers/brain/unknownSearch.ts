@@ -10,7 +10,8 @@ import * as T from "../../tensor/index.js"
 import { PATHS, READOUT, TANGENT_PATH_COUNT, type ArithmeticBrain } from "./ArithmeticBrain.js"
 import type { FeaturizedBatch } from "./featurize.js"
 import { isCorrectNumber } from "./objective.js"
-import { leastSquares, unitMaps } from "./search.js"
+import { leastSquares } from "./linearSolve.js"
+import { unitMaps } from "./search.js"
 
 /** Share of outputs within tolerance and the mean log(1 + relerr²), no gradients. */
 const scoreOutputs = (net: ArithmeticBrain, features: FeaturizedBatch, y: Float64Array) =>

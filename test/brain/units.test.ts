@@ -1,12 +1,14 @@
 /**
- * The fused arithmetic units (src/tensor/ops/units.ts): the same values as the
+ * The fused arithmetic units (src/layers/brain/units/): the same values as the
  * composition of primitive ops they replace (bit for bit), the same gradients (to
  * rounding), and central finite differences — with a row index into a parameter table
  * (repeated rows), without one, and with one output column's gradient exactly 0.
  */
 import { describe, expect, it } from "vitest"
 import * as T from "../../src/tensor/index.js"
-import { expectGradientsMatch, random, randomAwayFromZero, seeded } from "./helpers.js"
+import { arithmeticUnits, lockedUnits, unaryUnits } from "../../src/layers/brain/units/fused.js"
+import { UNARY_COUNT, UNARY_PARAMETERS, UNIT_COUNT, UNIT_PARAMETERS } from "../../src/layers/brain/units/paths.js"
+import { expectGradientsMatch, random, randomAwayFromZero, seeded } from "../tensor/helpers.js"
 
 const col = (x: T.Tensor, j: number): T.Tensor => T.sliceCols(x, j, j + 1)
 const gatedFactor = (m: T.Tensor, x: T.Tensor): T.Tensor => T.addScalar(T.mul(m, T.addScalar(x, -1)), 1)
@@ -34,13 +36,13 @@ const operands = (seed: number, n: number, h: number) => {
   const rng = seeded(seed)
   const a = randomAwayFromZero(rng, n, 1, 0.3, 2.5)
   const b = randomAwayFromZero(rng, n, 1, 0.3, 2.5)
-  const q = random(rng, h, T.UNIT_PARAMETERS, { lo: -3, hi: 3, avoid: [-2, 2], margin: 1e-2 })
+  const q = random(rng, h, UNIT_PARAMETERS, { lo: -3, hi: 3, avoid: [-2, 2], margin: 1e-2 })
   return { a, b, q }
 }
 
 const weights = (n: number, zeroColumn?: number): Float64Array => {
-  const w = new Float64Array(n * T.UNIT_COUNT)
-  for (let i = 0; i < w.length; i++) w[i] = i % T.UNIT_COUNT === zeroColumn ? 0 : Math.sin(1 + 7 * i)
+  const w = new Float64Array(n * UNIT_COUNT)
+  for (let i = 0; i < w.length; i++) w[i] = i % UNIT_COUNT === zeroColumn ? 0 : Math.sin(1 + 7 * i)
   return w
 }
 
@@ -55,7 +57,7 @@ describe("arithmeticUnits", () => {
       b.data[3] = 3
       a.data[4] = 1e30
       b.data[4] = 40
-      const fused = T.arithmeticUnits(a, b, q, rows)
+      const fused = arithmeticUnits(a, b, q, rows)
       expect(Array.from(fused.data)).toEqual(Array.from(composed(a, b, q, rows).data))
     }
   })
@@ -80,7 +82,7 @@ describe("arithmeticUnits", () => {
         return [a, b, q].map((t) => Array.from(t.grad ?? []))
       }
       const expected = grads(composed)
-      const actual = grads((x, y, t, r) => T.arithmeticUnits(x, y, t, r))
+      const actual = grads((x, y, t, r) => arithmeticUnits(x, y, t, r))
       actual.forEach((g, k) =>
         g.forEach((v, i) => expect(Math.abs(v - expected[k]![i]!)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected[k]![i]!))))
       )
@@ -89,23 +91,23 @@ describe("arithmeticUnits", () => {
 
   it("passes a finite-difference check (per-node parameters and a shared table)", () => {
     const direct = operands(7, 5, 5)
-    expectGradientsMatch((a, b, q) => T.arithmeticUnits(a, b, q), [direct.a, direct.b, direct.q])
+    expectGradientsMatch((a, b, q) => arithmeticUnits(a, b, q), [direct.a, direct.b, direct.q])
     const table = operands(8, 8, 3)
     const rows = [2, 0, 0, 1, 2, 2, 1, 0]
-    expectGradientsMatch((a, b, q) => T.arithmeticUnits(a, b, q, rows), [table.a, table.b, table.q])
+    expectGradientsMatch((a, b, q) => arithmeticUnits(a, b, q, rows), [table.a, table.b, table.q])
     // inside a larger graph: a and b computed, one unit's output unused
     expectGradientsMatch(
-      (a, b, q) => T.sum(T.sliceCols(T.arithmeticUnits(T.scale(a, 1.5), T.addScalar(b, 0.25), q, rows), 0, 3)),
+      (a, b, q) => T.sum(T.sliceCols(arithmeticUnits(T.scale(a, 1.5), T.addScalar(b, 0.25), q, rows), 0, 3)),
       [table.a, table.b, table.q]
     )
   })
 
   it("rejects bad shapes and rows", () => {
     const { a, b, q } = operands(9, 3, 3)
-    expect(() => T.arithmeticUnits(a, b, T.zeros(3, 9))).toThrow(RangeError)
-    expect(() => T.arithmeticUnits(a, T.zeros(2, 1), q)).toThrow(RangeError)
-    expect(() => T.arithmeticUnits(a, b, q, [0, 1, 3])).toThrow(RangeError)
-    expect(() => T.arithmeticUnits(a, b, T.zeros(2, 10))).toThrow(RangeError)
+    expect(() => arithmeticUnits(a, b, T.zeros(3, 9))).toThrow(RangeError)
+    expect(() => arithmeticUnits(a, T.zeros(2, 1), q)).toThrow(RangeError)
+    expect(() => arithmeticUnits(a, b, q, [0, 1, 3])).toThrow(RangeError)
+    expect(() => arithmeticUnits(a, b, T.zeros(2, 10))).toThrow(RangeError)
   })
 })
 
@@ -129,7 +131,7 @@ const composedUnary = (a: T.Tensor, table: T.Tensor, rows?: ReadonlyArray<number
 const unaryOperands = (seed: number, n: number, h: number) => {
   const rng = seeded(seed)
   const a = randomAwayFromZero(rng, n, 1, 0.3, 2.5)
-  const q = random(rng, h, T.UNARY_PARAMETERS, { lo: -2, hi: 2 })
+  const q = random(rng, h, UNARY_PARAMETERS, { lo: -2, hi: 2 })
   return { a, q }
 }
 
@@ -154,7 +156,7 @@ describe("unaryUnits", () => {
       const h = rows === undefined ? 3 : rows[3]!
       q.data[h * 12 + 10] = 0
       q.data[h * 12 + 11] = -1e-4
-      const fused = T.unaryUnits(a, q, rows)
+      const fused = unaryUnits(a, q, rows)
       expect(Array.from(fused.data)).toEqual(Array.from(composedUnary(a, q, rows).data))
     }
   })
@@ -169,28 +171,28 @@ describe("unaryUnits", () => {
       const n = 6
       const { a, q } = unaryOperands(5, n, rows === undefined ? n : 3)
       a.data[5] = 0
-      const seed = seedOf(n, T.UNARY_COUNT, zeroColumn)
+      const seed = seedOf(n, UNARY_COUNT, zeroColumn)
       const grads = (f: typeof composedUnary) => {
         for (const t of [a, q]) t.grad = null
         f(a, q, rows === undefined ? undefined : [...rows]).backward(seed)
         return [a, q].map((t) => Array.from(t.grad ?? []))
       }
-      expectSameGradients(grads((x, t, r) => T.unaryUnits(x, t, r)), grads(composedUnary))
+      expectSameGradients(grads((x, t, r) => unaryUnits(x, t, r)), grads(composedUnary))
     }
   })
 
   it("passes a finite-difference check", () => {
     const direct = unaryOperands(7, 5, 5)
-    expectGradientsMatch((a, q) => T.unaryUnits(a, q), [direct.a, direct.q])
+    expectGradientsMatch((a, q) => unaryUnits(a, q), [direct.a, direct.q])
     const table = unaryOperands(8, 8, 3)
     const rows = [2, 0, 0, 1, 2, 2, 1, 0]
-    expectGradientsMatch((a, q) => T.sum(T.sliceCols(T.unaryUnits(T.scale(a, 1.5), q, rows), 1, 4)), [table.a, table.q])
+    expectGradientsMatch((a, q) => T.sum(T.sliceCols(unaryUnits(T.scale(a, 1.5), q, rows), 1, 4)), [table.a, table.q])
   })
 
   it("rejects bad shapes and rows", () => {
     const { a, q } = unaryOperands(9, 3, 3)
-    expect(() => T.unaryUnits(a, T.zeros(3, 10))).toThrow(RangeError)
-    expect(() => T.unaryUnits(a, q, [0, 1, 3])).toThrow(RangeError)
+    expect(() => unaryUnits(a, T.zeros(3, 10))).toThrow(RangeError)
+    expect(() => unaryUnits(a, q, [0, 1, 3])).toThrow(RangeError)
   })
 })
 
@@ -211,30 +213,30 @@ describe("lockedUnits", () => {
     T.rowDot(
       T.tensor(Array.from({ length: 8 }, (_, k) => Array.from({ length: 8 }, (_, j) => (j === k ? 1 : 0)))),
       unit,
-      T.concatCols([T.arithmeticUnits(a, b, q, rows), T.unaryUnits(a, r, rows)]),
+      T.concatCols([arithmeticUnits(a, b, q, rows), unaryUnits(a, r, rows)]),
       undefined
     )
 
   it("is the locked unit's column of the full ops, bit for bit, with their gradients", () => {
     const { a, b, q, r, rows, unit, n } = setup(11)
-    expect(Array.from(T.lockedUnits(a, b, q, r, rows, unit).data)).toEqual(Array.from(selected(a, b, q, r, rows, unit).data))
+    expect(Array.from(lockedUnits(a, b, q, r, rows, unit).data)).toEqual(Array.from(selected(a, b, q, r, rows, unit).data))
     const seed = seedOf(n, 1)
     const grads = (f: typeof selected) => {
       for (const t of [a, b, q, r]) t.grad = null
       f(a, b, q, r, rows, unit).backward(seed)
       return [a, b, q, r].map((t) => Array.from(t.grad ?? new Float64Array(t.size)))
     }
-    expectSameGradients(grads(T.lockedUnits), grads(selected))
+    expectSameGradients(grads(lockedUnits), grads(selected))
   })
 
   it("passes a finite-difference check", () => {
     const { a, b, q, r, rows, unit } = setup(12)
     a.data[7] = 0.7
-    expectGradientsMatch((x, y, t, s) => T.lockedUnits(x, y, t, s, rows, unit), [a, b, q, r])
+    expectGradientsMatch((x, y, t, s) => lockedUnits(x, y, t, s, rows, unit), [a, b, q, r])
   })
 
   it("rejects units outside 0…7", () => {
     const { a, b, q, r, rows, unit } = setup(13)
-    expect(() => T.lockedUnits(a, b, q, r, rows, unit.map((k) => k + 1))).toThrow(RangeError)
+    expect(() => lockedUnits(a, b, q, r, rows, unit.map((k) => k + 1))).toThrow(RangeError)
   })
 })
