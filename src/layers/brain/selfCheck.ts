@@ -84,7 +84,16 @@ export interface TangentClaim {
   readonly minPoints?: number
   /** A point where f saturates fails the check (the answer reads f's values there), rather than being skipped. */
   readonly strict?: boolean
+  /**
+   * Points where the answer reads f (an integral's bounds): f must be continuous there,
+   * its value what its values just inside say (an expression such as 2x·e^(x²)/(2x) reads
+   * 0/0 at 0, and the brain's quotient gives a value there that is no limit).
+   */
+  readonly ends?: ReadonlyArray<number>
 }
+
+/** Inward steps of the continuity check at an end. */
+const END_STEP = 1e-5
 
 const OFFSETS = [2, 1, -1, -2, 4, 2, -2, -4] // steps h (first four) and 2h (last four)
 /** Step sizes tried in turn at a point where the larger one's differences disagree (a steep or oscillating f). */
@@ -132,9 +141,32 @@ export const checkTangents = (evaluate: Evaluate, claims: ReadonlyArray<TangentC
     })
     open = retry
   }
+  checkEnds(evaluate, claims, failed)
   return claims.map((c, k) =>
     failed[k] ?? ((usable[k] as number) < (c.minPoints ?? MIN_POINTS) ? `its own values could not be differentiated at enough points to check ${c.describe}` : undefined)
   )
+}
+
+/** f at each end against its extrapolation from two points just inside, 2 f(t + δ) − f(t + 2δ) (error ~δ² f''). */
+const checkEnds = (evaluate: Evaluate, claims: ReadonlyArray<TangentClaim>, failed: Array<string | undefined>): void => {
+  const ends = claims.flatMap((c, claim) => {
+    const points = c.ends ?? []
+    const middle = points.reduce((s, t) => s + t, 0) / Math.max(1, points.length)
+    return points.map((t) => ({ claim, t, inward: t < middle ? END_STEP : -END_STEP }))
+  })
+  if (ends.length === 0) return
+  const inputs = ends.flatMap(({ claim, t, inward }) => {
+    const c = claims[claim] as TangentClaim
+    return [0, 1, 2].map((j) => ({ expr: c.f, bindings: at(c.bindings, c.variable, t + j * inward) }))
+  })
+  const v = rootValues(evaluate, inputs)
+  ends.forEach(({ claim, t }, k) => {
+    const [here, near, next] = [v[3 * k] as number, v[3 * k + 1] as number, v[3 * k + 2] as number]
+    const limit = 2 * near - next
+    const c = claims[claim] as TangentClaim
+    if (failed[claim] === undefined && !(Math.abs(here - limit) <= TANGENT_TOLERANCE * (1 + Math.abs(limit))))
+      failed[claim] = `with ${c.variable} at ${round(t)} ${c.source} is ${round(here)}, but its values just inside tend to ${round(limit)}`
+  })
 }
 
 /** Points where an antiderivative over [a, b] is checked (its own variable's values). */

@@ -148,7 +148,7 @@ export const makeDefiniteHeads = (
         const claim: TangentClaim | undefined =
           e === undefined || kind === 2
             ? undefined
-            : { f: e, g: known(p.f, p.variable)?.integrand ?? p.f, describe: "the integrand", source: "its antiderivative", strict: true, variable: p.variable, bindings: [...constantBindings(p.constants), ...p.bindings], points: interiorPoints(p.a, p.b) }
+            : { f: e, g: known(p.f, p.variable)?.integrand ?? p.f, describe: "the integrand", source: "its antiderivative", strict: true, variable: p.variable, bindings: [...constantBindings(p.constants), ...p.bindings], points: interiorPoints(p.a, p.b), ends: [p.a, p.b] }
         if (p.free) {
           // An expression in the free symbols: the emitted expression at the bounds, by substitution.
           const [first, second] = kind === 1 ? [p.lo, p.hi] : [p.hi, p.lo]
