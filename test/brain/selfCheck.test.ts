@@ -6,7 +6,7 @@
 import { Either } from "effect"
 import { describe, expect, it } from "vitest"
 import { parse } from "../../src/domain/Polish.js"
-import { checkTangents, interiorPoints, type TangentClaim } from "../../src/layers/brain/selfCheck.js"
+import { checkTangents, endValue, interiorPoints, type TangentClaim } from "../../src/layers/brain/selfCheck.js"
 import { floatEvaluator } from "./floatEvaluator.js"
 
 const claim = (F: string, f: string, a: number, b: number): TangentClaim => ({
@@ -30,7 +30,16 @@ describe("the integral check at the bounds", () => {
     const F = "(* (* 2 x) (/ (exp (^ x 2)) (* 2 x)))"
     expect(checkTangents(floatEvaluator, [{ ...claim(F, "(* (* 2 x) (exp (^ x 2)))", 0, 1), ends: undefined }])).toEqual([undefined])
     expect(checkTangents(floatEvaluator, [claim(F, "(* (* 2 x) (exp (^ x 2)))", 0, 1)])[0]).toMatch(/with x at 0 its antiderivative is .* but its values just inside tend to 1/)
+    // read as its limit from inside (as the answer reads it then), the gap is fine: the limit is well defined
+    expect(checkTangents(floatEvaluator, [{ ...claim(F, "(* (* 2 x) (exp (^ x 2)))", 0, 1), limits: true }])).toEqual([undefined])
+    // a jump is not a removable gap: 1/x at 0 has no limit
+    expect(checkTangents(floatEvaluator, [{ ...claim("(/ 1 x)", "(- 0 (/ 1 (* x x)))", 0, 1), limits: true }])[0]).toBeDefined()
     // the same expression over bounds away from 0 is fine
     expect(checkTangents(floatEvaluator, [claim(F, "(* (* 2 x) (exp (^ x 2)))", 1, 2)])).toEqual([undefined])
+  })
+
+  it("reads an end as the limit from inside where the value there is no limit, as the value itself elsewhere", () => {
+    expect(endValue(0, 1 + 1e-10, 1 + 4e-10)).toBeCloseTo(1, 9)
+    expect(endValue(2, 2 + 1e-9, 2 + 2e-9)).toBe(2)
   })
 })

@@ -21,7 +21,7 @@ import { canFeaturize, featurize, freeSymbols, unknownOf, type BrainInput } from
 import { headRow, heads, nodeOf } from "../vocabulary.js"
 import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
 import type { TangentRules } from "./emit.js"
-import { interiorPoints, type TangentClaim } from "../selfCheck.js"
+import { END_STEP, endValue, interiorPoints, type TangentClaim } from "../selfCheck.js"
 import { constantBindings, symbolsOf, type KnownAntitangent } from "./SymbolicHeads.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { encodeRules, savedRules } from "./codec.js"
@@ -91,15 +91,19 @@ export const makeDefiniteHeads = (
     problems.forEach((p, i) => {
       const e = emittedOf(p, kind(p), rules, tangents(), known)
       if (e === undefined || !canFeaturize(e)) return
-      inputs.push({ expr: e, bindings: [[p.variable, p.b], ...p.bindings] }, { expr: e, bindings: [[p.variable, p.a], ...p.bindings] })
+      // Each bound and two steps inside: the emitted expression is read at a bound as its limit from inside.
+      const inward = Math.sign(p.b - p.a) * END_STEP
+      for (const [t, d] of [[p.b, -inward], [p.a, inward]] as const)
+        for (const j of [0, 1, 2]) inputs.push({ expr: e, bindings: [[p.variable, t + j * d], ...p.bindings] })
       owners.push(i)
     })
     if (inputs.length === 0) return out
     const batch = featurize(inputs)
     const values = evaluator.evaluate(batch)
+    const root = (k: number) => values[batch.roots[k] as number] as number
     owners.forEach((i, j) => {
-      const atB = values[batch.roots[2 * j] as number] as number
-      const atA = values[batch.roots[2 * j + 1] as number] as number
+      const atB = endValue(root(6 * j), root(6 * j + 1), root(6 * j + 2))
+      const atA = endValue(root(6 * j + 3), root(6 * j + 4), root(6 * j + 5))
       out[i] = kind(problems[i] as Definite) === 1 ? atA - atB : atB - atA
     })
     return out
@@ -148,7 +152,7 @@ export const makeDefiniteHeads = (
         const claim: TangentClaim | undefined =
           e === undefined || kind === 2
             ? undefined
-            : { f: e, g: known(p.f, p.variable)?.integrand ?? p.f, describe: "the integrand", source: "its antiderivative", strict: true, variable: p.variable, bindings: [...constantBindings(p.constants), ...p.bindings], points: interiorPoints(p.a, p.b), ends: [p.a, p.b] }
+            : { f: e, g: known(p.f, p.variable)?.integrand ?? p.f, describe: "the integrand", source: "its antiderivative", strict: true, variable: p.variable, bindings: [...constantBindings(p.constants), ...p.bindings], points: interiorPoints(p.a, p.b), ends: [p.a, p.b], limits: !p.free }
         if (p.free) {
           // An expression in the free symbols: the emitted expression at the bounds, by substitution.
           const [first, second] = kind === 1 ? [p.lo, p.hi] : [p.hi, p.lo]
