@@ -18,9 +18,9 @@ import { nestBinary } from "../../../domain/Grammar.js"
 import type { Rng } from "../../../domain/Random.js"
 import { featurize, type FeaturizedBatch } from "../featurize.js"
 import { arityOf, heads as vocabulary } from "../vocabulary.js"
-import { constantTable, exactCoefficient, rationalize, valueOf } from "./coefficient.js"
+import { constantTable, exactCoefficient, exactValue, rationalize } from "./coefficient.js"
 import { emitTangent, NoRule, rationalLeaf, termExpr, type HeadRowOf, type TangentRules } from "./emit.js"
-import { atomKey, atomValues, monomialValues, monomials, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
+import { monomialColumns, monomials, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
 import { finiteHeads, type Evaluator } from "./learn.js"
 import { bestSubset } from "./subset.js"
 import { findWriter, numberLeaf, productOf, signedSum, type Writer } from "./writer.js"
@@ -215,14 +215,6 @@ export const learnAntiRules = (
     /** A head's candidate columns (the tangent of every monomial) and targets (the node's value), and its fit. */
     const fitOf = (h: number, list: ReadonlyArray<(typeof nodes extends Map<number, infer L> ? L : never)[number]>): ReadonlyArray<RuleTerm> | undefined => {
       const ms = candidateMonomials(arityOf(h) === 1, usable)
-      const atoms: Array<Atom> = []
-      const atomIndex = new Map<string, number>()
-      for (const m of ms)
-        for (const f of m)
-          if (!atomIndex.has(atomKey(f.atom))) {
-            atomIndex.set(atomKey(f.atom), atoms.length)
-            atoms.push(f.atom)
-          }
       // Every node at the five inner grid points.
       const grid: Array<NodePoint> = []
       for (const s of list) {
@@ -241,22 +233,16 @@ export const learnAntiRules = (
             av: Av[j + 2] as number
           })
       }
-      const values = atomValues(atoms, grid, evaluate)
       const width = ms.length
       const columns = new Float64Array(list.length * width)
-      ms.forEach((m, c) => {
-        const mv = monomialValues(m, values, (a) => atomIndex.get(atomKey(a)) as number, grid.length)
+      monomialColumns(ms, grid, evaluate).forEach((mv, c) => {
         for (let i = 0; i < list.length; i++) {
           const term = (j: number) => mv[5 * i + j + 2] as number
           columns[i * width + c] = (-term(2) + 8 * term(1) - 8 * term(-1) + term(-2)) / (12 * STEP)
         }
       })
       const ys = Float64Array.from(list, (s) => valueAt(s.row, 0))
-      const exact = (c: number) => {
-        const k = exactCoefficient(c, constants)
-        return k === undefined ? undefined : valueOf(k, constants)
-      }
-      const fit = bestSubset(columns, ys, width, ms.map((m) => m.length), { minAgreement: 0.9, tolerance: 1e-4, maxTerms: width > 200 ? 2 : 3, exact })
+      const fit = bestSubset(columns, ys, width, ms.map((m) => m.length), { minAgreement: 0.9, tolerance: 1e-4, maxTerms: width > 200 ? 2 : 3, exact: exactValue(constants) })
       if (fit === undefined) return undefined
       const terms: Array<RuleTerm> = []
       for (const t of fit.terms) {

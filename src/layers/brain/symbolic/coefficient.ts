@@ -91,3 +91,11 @@ export const exactCoefficient = (x: number, constants: ReadonlyArray<Constant>, 
   }
   return undefined
 }
+
+/** The exact value a fitted coefficient is taken for (bestSubset's `exact`), undefined when none. */
+export const exactValue =
+  (constants: ReadonlyArray<Constant>) =>
+  (c: number): number | undefined => {
+    const k = exactCoefficient(c, constants)
+    return k === undefined ? undefined : valueOf(k, constants)
+  }

@@ -234,3 +234,17 @@ export const monomialValues = (m: ReadonlyArray<Factor>, values: ReadonlyArray<F
 
 /** A stable key of an atom (atoms are compared by value). */
 export const atomKey = (a: Atom): string => encodeAtom(a).join(",")
+
+/** Every monomial's value at every point ([monomial][point]), its atoms evaluated once. */
+export const monomialColumns = (ms: ReadonlyArray<ReadonlyArray<Factor>>, points: ReadonlyArray<NodePoint>, evaluate: Evaluator): Array<Float64Array> => {
+  const atoms: Array<Atom> = []
+  const index = new Map<string, number>()
+  for (const m of ms)
+    for (const f of m)
+      if (!index.has(atomKey(f.atom))) {
+        index.set(atomKey(f.atom), atoms.length)
+        atoms.push(f.atom)
+      }
+  const values = atomValues(atoms, points, evaluate)
+  return ms.map((m) => monomialValues(m, values, (a) => index.get(atomKey(a)) as number, points.length))
+}

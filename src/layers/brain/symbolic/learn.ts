@@ -12,9 +12,9 @@ import type { Rng } from "../../../domain/Random.js"
 import type { FeaturizedBatch } from "../featurize.js"
 import { featurize } from "../featurize.js"
 import { arityOf, heads } from "../vocabulary.js"
-import { constantTable, exactCoefficient, rationalize, valueOf, type Constant } from "./coefficient.js"
+import { constantTable, exactCoefficient, exactValue, rationalize, valueOf, type Constant } from "./coefficient.js"
 import type { TangentRules } from "./emit.js"
-import { atomKey, atomValues, isUnknown, monomialValues, monomials, unknownSlot, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
+import { isUnknown, monomialColumns, monomials, unknownSlot, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
 import { bestSubset } from "./subset.js"
 import { applyHeads, findWriter } from "./writer.js"
 
@@ -146,20 +146,8 @@ const candidateMonomials = (unary: boolean, usable: (h: number) => boolean): Arr
  */
 const fitHead = (samples: ReadonlyArray<TangentSample>, unary: boolean, evaluate: Evaluator, usable: (h: number) => boolean, constants: ReadonlyArray<Constant>): Array<RuleTerm> | undefined => {
   const ms = candidateMonomials(unary, usable)
-  const atoms: Array<Atom> = []
-  const index = new Map<string, number>()
-  for (const m of ms)
-    for (const f of m)
-      if (!index.has(atomKey(f.atom))) {
-        index.set(atomKey(f.atom), atoms.length)
-        atoms.push(f.atom)
-      }
-  const values = atomValues(atoms, samples, evaluate)
-  const columns = ms.map((m) => monomialValues(m, values, (a) => index.get(atomKey(a)) as number, samples.length))
-  const exact = (c: number) => {
-    const k = exactCoefficient(c, constants)
-    return k === undefined ? undefined : valueOf(k, constants)
-  }
+  const columns = monomialColumns(ms, samples, evaluate)
+  const exact = exactValue(constants)
   const terms: Array<RuleTerm> = []
   for (const slot of unary ? ([0] as const) : ([0, 1] as const)) {
     const mine = samples.map((s, i) => ({ s, i })).filter(({ s }) => (slot === 0 ? s.dv === 0 && s.du !== 0 : s.du === 0 && s.dv !== 0))
