@@ -1,6 +1,6 @@
 /**
- * A plugin level that teaches calculus the built-in levels 5–6 never show: derivatives and
- * definite integrals with tan, sqrt and log (base 10), chain rules with non-linear inner
+ * A plugin level that teaches calculus the built-in levels 5–6 never show: values,
+ * derivatives and definite integrals with tan, sqrt and log (base 10), chain rules with non-linear inner
  * arguments (sin(x²), exp(sin x)), products and quotients of functions, and integrals
  * that need integration by parts or by substitution. Level 8 (like examples/custom-level.ts: load one of the two); every line carries its
  * `family`, and `grapheme validate --model … --data …` reports accuracy family by family.
@@ -34,6 +34,13 @@ const bounds = (rng: Rng, lo: readonly [number, number], width: readonly [number
 
 /** (derive f x) for each family's f; (integrate f x a b) where the family gives bounds. */
 const FAMILIES: Record<string, Family> = {
+  values: (rng) => {
+    const tan = fn("tan", op("/", n(rng.int(-12, 12)), n(10)))
+    const root = fn("sqrt", n(rng.int(2, 99)))
+    const log = fn("log", n(rng.int(2, 999)))
+    const [a, b] = [rng.pick([tan, root, log]), rng.pick([tan, root, log])]
+    return { f: op(rng.pick(["+", "-", "*"] as const), scaled(rng.int(1, 9), a), b) }
+  },
   derive_tan: (rng) => ({ f: scaled(rng.int(1, 9), fn("tan", linear(rng.int(1, 5), rng.int(0, 9)))) }),
   derive_sqrt: (rng) => ({ f: scaled(rng.int(1, 9), fn("sqrt", linear(rng.int(1, 9), rng.int(0, 9)))) }),
   derive_log: (rng) => ({ f: scaled(rng.int(1, 9), fn("log", rng.bool(0.8) ? linear(rng.int(1, 9), rng.int(0, 9)) : op("^", x, n(rng.int(2, 5))))) }),
@@ -84,20 +91,22 @@ export const moreFunctions: CurriculumLevel = {
   level: 8,
   name: "more functions",
   skill: "derivatives and definite integrals with tan, sqrt, log, non-linear chain rules, products, quotients, by parts and by substitution",
-  samples: 4_500,
+  samples: 5_000,
   output: "number+expression",
   module: import.meta.url,
   generate: (rng): Problem => {
     const family = rng.pick(NAMES)
     const { f, integrate } = (FAMILIES[family] as Family)(rng)
-    const input = integrate === undefined ? fn("derive", f, x) : fn("integrate", f, x, n(integrate[0]), n(integrate[1]))
+    const input = family === "values" ? f : integrate === undefined ? fn("derive", f, x) : fn("integrate", f, x, n(integrate[0]), n(integrate[1]))
     return { input, extra: { family } }
   },
   conforms: (p) => {
     const e = p.input
     const family = p.extra?.["family"]
     if (typeof family !== "string" || !NAMES.includes(family)) return "no known family"
-    return e._tag === "Fn" && (e.fn === "derive" || e.fn === "integrate") && (p.bindings ?? []).length === 0 ? undefined : "not (derive f x) or (integrate f x a b)"
+    if ((p.bindings ?? []).length > 0) return "no bindings"
+    if (family === "values") return e._tag === "Op" ? undefined : "a value is an operation on function values"
+    return e._tag === "Fn" && (e.fn === "derive" || e.fn === "integrate") ? undefined : "not (derive f x) or (integrate f x a b)"
   }
 }
 
