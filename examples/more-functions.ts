@@ -64,7 +64,7 @@ const FAMILIES: Record<string, Family> = {
     return { f: op("/", a, b) }
   },
   integrate_new_functions: (rng) => ({
-    f: scaled(rng.int(1, 9), fn(rng.pick(["sqrt", "log"] as const), kx(rng.int(1, 9)))),
+    f: scaled(rng.int(1, 9), fn(rng.pick(["sqrt", "log"] as const), linear(rng.int(1, 9), rng.pick([0, 0, rng.int(1, 9)])))),
     integrate: bounds(rng, [1, 4], [1, 5])
   }),
   integrate_by_parts: (rng) => ({
