@@ -44,3 +44,5 @@ export { Optimizer, OptimizerError, type OptimizerInstance, type OptimizerOption
 export { Adam, AdamW, Sgd, optimizerLayers } from "./layers/optimizers/index.js"
 export { labelled, type LabelledExample } from "./layers/trainer/examples.js"
 export { runCurriculum, accuracyOf, type TrainerSettings, type TrainerIo } from "./layers/trainer/curriculum.js"
+export { TrainingEvent, MetricsRecord, metricsRecordOf, decodeMetricsJsonl } from "./domain/TrainingEvent.js"
+export { logLinesOf } from "./domain/trainingLog/render.js"
