@@ -46,8 +46,7 @@ const data = new Map<number, LevelSplits>(
 
 const io: TrainerIo = {
   load: (level) => Effect.succeed(data.get(level)!),
-  log: () => Effect.void,
-  metrics: () => Effect.void,
+  emit: () => Effect.void,
   checkpoint: () => Effect.void,
   progress: () => {},
   interrupted: () => false

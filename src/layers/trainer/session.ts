@@ -5,9 +5,11 @@
  * the test split beside an untrained control.
  */
 import * as path from "node:path"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import type { TrainConfig } from "../../domain/Config.js"
 import type { Example } from "../../domain/Example.js"
+import { metricsRecordOf, type TrainingEvent } from "../../domain/TrainingEvent.js"
+import { logLinesOf } from "../../domain/trainingLog/render.js"
 import type { BrainModel } from "../../services/Brain.js"
 import { Brain } from "../../services/Brain.js"
 import { Optimizer } from "../../services/Optimizer.js"
@@ -36,6 +38,8 @@ export interface SessionOptions {
   readonly onProgress?: (p: BatchProgress) => void
   /** Every log line also goes here (the console). */
   readonly echo?: (line: string) => void
+  /** Every event also goes here (e.g. a research script's own record). */
+  readonly onEvent?: (event: TrainingEvent) => void
   /** Set to true (e.g. by SIGINT) to stop at the next batch boundary. */
   readonly stop?: { value: boolean }
 }
@@ -81,7 +85,7 @@ export const settingsOf = (config: TrainConfig): TrainerSettings => ({
   }
 })
 
-const toTrainerError = (e: StorageError) => new TrainerError(e.message)
+const toTrainerError = (e: StorageError) => new TrainerError({ message: e.message, cause: e })
 
 /** A split's first `limit` examples for grading, labelled line by line as they are read (the raw lines are not all held at once). */
 const readGraded = (dataDir: string, level: number, split: "val" | "test", limit = Number.POSITIVE_INFINITY) =>
@@ -125,7 +129,7 @@ const readTrainingTable = (dataDir: string, level: number, keep: ((e: LabelledEx
  * threads (more threads than shards would idle). A brain the workers cannot rebuild
  * (a custom Brain layer) computes the same shards on this thread.
  */
-const stepRunnerOf = (model: BrainModel, config: TrainConfig, log: (line: string) => Effect.Effect<void, TrainerError>) =>
+const stepRunnerOf = (model: BrainModel, config: TrainConfig, emit: (event: TrainingEvent) => Effect.Effect<void, TrainerError>) =>
   Effect.gen(function* () {
     const { parallel_batches, batch_shards, num_threads } = config.hardware
     if (!parallel_batches) return plainSteps(model)
@@ -133,7 +137,7 @@ const stepRunnerOf = (model: BrainModel, config: TrainConfig, log: (line: string
     if (threads === 1) return shardedSteps(model, batch_shards)
     return yield* workerSteps(model, { threads, shards: batch_shards, maxBatch: config.training.batch_size, seed: config.training.seed }).pipe(
       Effect.catchAll((e) =>
-        Effect.as(log(`Data-parallel steps unavailable (${e.message}); computing the ${batch_shards} shards on one thread`), shardedSteps(model, batch_shards))
+        Effect.as(emit({ _tag: "DataParallelUnavailable", reason: e.message, shards: batch_shards }), shardedSteps(model, batch_shards))
       )
     )
   })
@@ -160,8 +164,8 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
     if (options.resume !== undefined) {
       const saved = yield* storage.readCheckpoint(options.resume, expectedOf(model)).pipe(Effect.mapError(toTrainerError))
       model.module.loadStateDict(saved.parameters)
-      yield* model.loadState(saved.model.state).pipe(Effect.mapError((e) => new TrainerError(e.message)))
-      if (saved.optimizer !== null) yield* optimizer.loadState(saved.optimizer).pipe(Effect.mapError((e) => new TrainerError(e.message)))
+      yield* model.loadState(saved.model.state).pipe(Effect.mapError((e) => new TrainerError({ message: e.message, cause: e })))
+      if (saved.optimizer !== null) yield* optimizer.loadState(saved.optimizer).pipe(Effect.mapError((e) => new TrainerError({ message: e.message, cause: e })))
       start = (saved.rng as { position: Position }).position
     }
     const log = (line: string) =>
@@ -169,8 +173,16 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
         Effect.sync(() => options.echo?.(line)),
         storage.appendLog(config.paths.log_file, line).pipe(Effect.mapError(toTrainerError))
       )
-    const steps: StepRunner = yield* stepRunnerOf(model, config, log)
-    if (steps.threads > 1) yield* log(`Data-parallel steps: ${steps.shards} shards per batch on ${steps.threads} threads`)
+    // The two renderings of every event: its lines in training.log, its record (if any) in metrics.jsonl.
+    const emit = (event: TrainingEvent) =>
+      Effect.gen(function* () {
+        options.onEvent?.(event)
+        for (const line of logLinesOf(event)) yield* log(line)
+        const record = metricsRecordOf(event)
+        if (Option.isSome(record)) yield* storage.appendMetrics(config.paths.metrics_file, record.value).pipe(Effect.mapError(toTrainerError))
+      })
+    const steps: StepRunner = yield* stepRunnerOf(model, config, emit)
+    if (steps.threads > 1) yield* emit({ _tag: "DataParallel", shards: steps.shards, threads: steps.threads })
     const summary = yield* runCurriculum(model, optimizer, settings, {
       load: (level) =>
         // Read once per level (the trainer keeps what it needs: with stream_data, of a finished level only a replay sample).
@@ -180,8 +192,7 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
           const val = yield* readGraded(dataDir, level, "val", settings.validationLimit).pipe(Effect.provideService(Storage, storage))
           return { train: train.examples, val, unlearnable: train.dropped }
         }),
-      log,
-      metrics: (record) => storage.appendMetrics(config.paths.metrics_file, record).pipe(Effect.mapError(toTrainerError)),
+      emit,
       checkpoint: (names, snapshot: Snapshot) =>
         Effect.forEach(names, (name) =>
           storage
