@@ -4,18 +4,21 @@
  * they were trained, each with its epochs (average loss, GED, accuracy, the logged
  * batches) and where the curriculum advanced. Pure: text in, value out, never throws.
  *
- * Our trainer's `metrics.jsonl` is read with the schema that wrote it (./TrainingEvent.ts,
- * ./trainingLog/events.ts); the lenient readers are for logs other tools wrote in the
+ * Our trainer's files are read with the schemas that wrote them: `metrics.jsonl` with
+ * ./TrainingEvent.ts (./trainingLog/events.ts), `training.log` with ./trainingLog/lines.ts
+ * (./trainingLog/ours.ts). The lenient readers are for logs other tools wrote in the
  * seed's formats (a timestamp before each line, aliases, percentages, …).
  *
- * One file per job under ./trainingLog/: records.ts (the value), render.ts (the
- * `training.log` lines of our events), log.ts (the lenient `training.log` reader),
+ * One file per job under ./trainingLog/: records.ts (the value), lines.ts (our log's
+ * lines as schemas), render.ts (the `training.log` lines of our events), ours.ts (our
+ * log read back), log.ts (the lenient `training.log` reader),
  * jsonl.ts (the lenient `metrics.jsonl` reader), events.ts (our own events), builder.ts
  * (what the readers feed).
  */
 import { decodeMetricsJsonl } from "./TrainingEvent.js"
 import { trainingLogOfEvents } from "./trainingLog/events.js"
 import { parseMetricsJsonl } from "./trainingLog/jsonl.js"
+import { decodeOurLog, trainingLogOfLines } from "./trainingLog/ours.js"
 import { parseTrainingLog } from "./trainingLog/log.js"
 import type { TrainingLog } from "./trainingLog/records.js"
 
@@ -34,6 +37,12 @@ export const readMetricsJsonl = (text: string, source: string): TrainingLog => {
   return "events" in decoded ? trainingLogOfEvents(decoded.events, source) : parseMetricsJsonl(text, { source })
 }
 
+/** A `training.log`: decoded with our line schemas when every line is one of ours, else read leniently. */
+export const readTrainingLog = (text: string, source: string): TrainingLog => {
+  const lines = decodeOurLog(text)
+  return lines !== undefined ? trainingLogOfLines(lines, source) : parseTrainingLog(text, { source })
+}
+
 /**
  * Parses either format: JSONL when the name ends in `.jsonl`/`.ndjson` or the first
  * non-blank line starts with `{`, the human log otherwise.
@@ -41,5 +50,5 @@ export const readMetricsJsonl = (text: string, source: string): TrainingLog => {
 export const parseTrainingFile = (text: string, source: string): TrainingLog => {
   const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== "")
   const jsonl = /\.(jsonl|ndjson)$/i.test(source) || (firstLine !== undefined && firstLine.trim().startsWith("{"))
-  return jsonl ? readMetricsJsonl(text, source) : parseTrainingLog(text, { source })
+  return jsonl ? readMetricsJsonl(text, source) : readTrainingLog(text, source)
 }

@@ -2,15 +2,18 @@
  * Training events and their two renderings, checked against the first lines of a
  * default run's files (written at da25230, before the events existed): each
  * `metrics.jsonl` record decodes to an event that encodes back to the same text, each
- * event renders the `training.log` lines that run wrote, and `plot` reads our records
- * through the schema into what the lenient reader makes of them.
+ * event renders the `training.log` lines that run wrote, and `plot` reads our files
+ * through the schemas that wrote them into what the lenient readers make of them.
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Option } from "effect"
 import * as fs from "node:fs"
 import * as path from "node:path"
 import { decodeMetricsJsonl, metricsRecordOf, type TrainingEvent } from "../../src/domain/TrainingEvent.js"
-import { parseMetricsJsonl, parseTrainingFile, readMetricsJsonl } from "../../src/domain/TrainingLog.js"
+import { parseMetricsJsonl, parseTrainingFile, parseTrainingLog, readMetricsJsonl, readTrainingLog } from "../../src/domain/TrainingLog.js"
+import { LogLine } from "../../src/domain/trainingLog/lines.js"
+import { decodeOurLog } from "../../src/domain/trainingLog/ours.js"
+import { Schema } from "effect"
 import { formatMetric, logLinesOf } from "../../src/domain/trainingLog/render.js"
 
 const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, "fixtures", name), "utf8")
@@ -51,7 +54,12 @@ describe("training events", () => {
   })
 
   it("render the log's other lines: levels with nothing to learn, left-out examples, stops, interrupts, no workers", () => {
-    const lines = (event: TrainingEvent) => logLinesOf(event).join("\n")
+    const lines = (event: TrainingEvent) => {
+      const text = logLinesOf(event).join("\n")
+      // Each line is also one our reader recognises.
+      assert.isDefined(decodeOurLog(text), text)
+      return text
+    }
     assert.strictEqual(
       lines({ _tag: "NothingToLearn", level: 8, unlearnable: 50, accuracy: 0.25 }),
       "[Level 8] The brain cannot learn from any of the 50 training examples (no input or output for them): no epochs, validation accuracy=0.2500"
@@ -92,6 +100,33 @@ describe("training events", () => {
     ])
     assert.deepStrictEqual(viaSchema.levels[1]!.epochs[0]!.validation, [{ level: 1, accuracy: 1 }])
     assert.deepStrictEqual(parseTrainingFile(metricsText, "metrics.jsonl"), viaSchema)
+  })
+
+  it("every line of a run's training.log decodes with the line schemas and encodes back to the same text", () => {
+    const lines = decodeOurLog(logLines.join("\n"))
+    assert.isDefined(lines)
+    assert.strictEqual(lines!.length, logLines.length)
+    assert.deepStrictEqual(lines!.map((l) => Schema.encodeSync(LogLine)(l.value)), logLines)
+    assert.deepStrictEqual(lines![2]!.value, { _tag: "BatchLine", batch: 100, batches: 125, loss: 82.6964, ged: 1 })
+  })
+
+  it("plot reads our training.log through the line schemas, into what the lenient reader makes of it", () => {
+    const text = logLines.join("\n")
+    const viaSchema = readTrainingLog(text, "training.log")
+    assert.deepStrictEqual(viaSchema, parseTrainingLog(text, { source: "training.log" }))
+    assert.deepStrictEqual(viaSchema.levels.map((l) => [l.level, l.epochs.length, l.advancedAt?.toLevel, l.advancedAt?.threshold]), [
+      [1, 5, 2, 0.95],
+      [2, 1, undefined, undefined]
+    ])
+    assert.deepStrictEqual(viaSchema.levels[1]!.epochs[0]!.validation, [{ level: 1, accuracy: 1 }])
+    assert.deepStrictEqual(parseTrainingFile(text, "training.log"), viaSchema)
+  })
+
+  it("a log with a line that is not ours (another tool's header, a timestamp) is read leniently", () => {
+    const foreign = ["GRAPHEME trainer 0.1.0 — seed 42", ...logLines].join("\n")
+    assert.isUndefined(decodeOurLog(foreign))
+    assert.isUndefined(decodeOurLog("  Batch 1/2: loss=nan, GED=1.0000"))
+    assert.deepStrictEqual(readTrainingLog(foreign, "x.log").levels.length, 2)
   })
 
   it("a metrics file another tool wrote (aliases, other events) is read leniently", () => {

@@ -1,6 +1,7 @@
 /**
  * `training.log`, the seed's human format, as a rendering of the trainer's events
- * (../TrainingEvent.ts): each event is zero or more lines, written in the order the
+ * (../TrainingEvent.ts): each event is zero or more lines, each line encoded by its
+ * schema in ./lines.ts (the same schemas read our log back), written in the order the
  * events come.
  *
  * ```
@@ -11,45 +12,42 @@
  * [Level 1] Advancing to Level 2 (accuracy 1.00 > 0.95)
  * ```
  */
+import { Schema } from "effect"
 import type { TrainingEvent } from "../TrainingEvent.js"
+import { LogLine } from "./lines.js"
 
-/** A loss or GED: four decimals, or three significant digits in exponent form below 1e-3. */
-export const formatMetric = (x: number): string => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(3))
+export { formatMetric } from "./lines.js"
 
-const accuracy4 = (x: number) => x.toFixed(4)
-const accuracy2 = (x: number) => x.toFixed(2)
+const write = Schema.encodeSync(LogLine)
 
 /** The `training.log` lines of one event. */
 export const logLinesOf = (event: TrainingEvent): ReadonlyArray<string> => {
   switch (event._tag) {
     case "DataParallel":
-      return [`Data-parallel steps: ${event.shards} shards per batch on ${event.threads} threads`]
+      return [write({ _tag: "DataParallelLine", shards: event.shards, threads: event.threads })]
     case "DataParallelUnavailable":
-      return [`Data-parallel steps unavailable (${event.reason}); computing the ${event.shards} shards on one thread`]
+      return [write({ _tag: "DataParallelUnavailableLine", reason: event.reason, shards: event.shards })]
     case "NothingToLearn":
-      return [
-        `[Level ${event.level}] The brain cannot learn from any of the ${event.unlearnable} training examples (no input or output for them): no epochs, validation accuracy=${accuracy4(event.accuracy)}`
-      ]
+      return [write({ _tag: "NothingToLearnLine", level: event.level, unlearnable: event.unlearnable, accuracy: event.accuracy })]
     case "SomeUnlearnable":
-      return [`[Level ${event.level}] Training on ${event.learnable} examples; ${event.unlearnable} do not fit the brain's inputs or outputs`]
+      return [write({ _tag: "SomeUnlearnableLine", level: event.level, learnable: event.learnable, unlearnable: event.unlearnable })]
     case "EpochStarted":
-      return [`[Level ${event.level}] Epoch ${event.epoch}/${event.epochs}`]
+      return [write({ _tag: "EpochStartLine", level: event.level, epoch: event.epoch, epochs: event.epochs })]
     case "BatchLogged":
-      return [`  Batch ${event.batch}/${event.batches}: loss=${formatMetric(event.loss)}, GED=${formatMetric(event.ged)}`]
+      return [write({ _tag: "BatchLine", batch: event.batch, batches: event.batches, loss: event.loss, ged: event.ged })]
     case "EpochCompleted": {
-      const complete = `  Epoch complete: avg_loss=${formatMetric(event.loss)}, GED=${formatMetric(event.ged)}, accuracy=${accuracy4(event.accuracy)}`
-      const earlier = Object.entries(event.validation)
+      const complete = write({ _tag: "EpochCompleteLine", loss: event.loss, ged: event.ged, accuracy: event.accuracy })
+      const accuracies = Object.entries(event.validation).map(([level, accuracy]) => ({ level: Number(level), accuracy }))
       // The first level has no earlier level to validate: no line.
-      if (earlier.length === 0) return [complete]
-      return [complete, `  Validation: ${earlier.map(([level, a]) => `level ${level} accuracy=${accuracy4(a)}`).join(", ")}`]
+      return accuracies.length === 0 ? [complete] : [complete, write({ _tag: "ValidationLine", accuracies })]
     }
     case "Advanced":
-      return [`[Level ${event.level}] Advancing to Level ${event.to} (accuracy ${accuracy2(event.accuracy)} > ${event.threshold})`]
+      return [write({ _tag: "AdvanceLine", level: event.level, to: event.to, accuracy: event.accuracy, threshold: event.threshold })]
     case "EarlyStopped":
-      return [`[Level ${event.level}] Early stop: no improvement for ${event.stale} epochs (accuracy ${accuracy2(event.accuracy)})`]
+      return [write({ _tag: "EarlyStopLine", level: event.level, stale: event.stale, accuracy: event.accuracy })]
     case "OutOfEpochs":
-      return [`[Level ${event.level}] Out of epochs (accuracy ${accuracy2(event.accuracy)} ≤ ${event.threshold})`]
+      return [write({ _tag: "OutOfEpochsLine", level: event.level, accuracy: event.accuracy, threshold: event.threshold })]
     case "Interrupted":
-      return [`[Level ${event.level}] Interrupted in epoch ${event.epoch} after batch ${event.batch}/${event.batches}; latest.bin continues from there`]
+      return [write({ _tag: "InterruptedLine", level: event.level, epoch: event.epoch, batch: event.batch, batches: event.batches })]
   }
 }
