@@ -26,6 +26,7 @@ import { parse as parseToml, stringify } from "smol-toml"
 import { Rng } from "../src/domain/Random.js"
 import { subtreeValues } from "../src/layers/brain/targets.js"
 import { plainSteps, shardedSteps, type StepRunner } from "../src/layers/trainer/parallel/StepRunner.js"
+import { defaultBrainSource } from "../src/layers/trainer/defaultBrain.js"
 import { workerSteps } from "../src/layers/trainer/parallel/workerSteps.js"
 import { ExampleTable, examplesAt } from "../src/layers/trainer/table.js"
 import { builtinLevels } from "../src/plugins/index.js"
@@ -100,7 +101,7 @@ const throughput = Effect.gen(function* () {
   const plain = brain(1)
   const one = brain(1)
   const two = brain(1)
-  const ways = { plain: plainSteps(plain), one: shardedSteps(one, shards), two: yield* workerSteps(two, { threads: 2, shards, maxBatch: batchSize, seed: 1 }) }
+  const ways = { plain: plainSteps(plain), one: shardedSteps(one, shards), two: yield* workerSteps(two, defaultBrainSource, { threads: 2, shards, maxBatch: batchSize, seed: 1 }) }
   // One untimed pass of each way first: V8 tiers the code up over the first second of work.
   for (let run = -1; run < runs; run++) {
     const times = { plain: timed(reset(plain), ways.plain), one: timed(reset(one), ways.one), two: timed(reset(two), ways.two) }

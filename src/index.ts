@@ -34,7 +34,16 @@ export { importDeepmind, formatImportReport, ImportError, type ImportReport } fr
 
 // Learning: tensors, the brain, the loss, the optimizers, training loops.
 export * as T from "./tensor/index.js"
-export { Brain, BrainError, type BrainExample, type BrainInput, type BrainModel, type BrainTarget } from "./services/Brain.js"
+export {
+  Brain,
+  BrainError,
+  withSource,
+  type BrainExample,
+  type BrainInput,
+  type BrainLayerSource,
+  type BrainModel,
+  type BrainTarget
+} from "./services/Brain.js"
 export { ArithmeticBrainLive } from "./layers/brain/ArithmeticBrainLive.js"
 export { fit, type FitOptions } from "./layers/brain/fit.js"
 export { subtreeValues } from "./layers/brain/targets.js"
@@ -43,4 +52,8 @@ export { GedLoss } from "./layers/loss/index.js"
 export { Optimizer, OptimizerError, type OptimizerInstance, type OptimizerOptions } from "./services/Optimizer.js"
 export { Adam, AdamW, Sgd, optimizerLayers } from "./layers/optimizers/index.js"
 export { labelled, type LabelledExample } from "./layers/trainer/examples.js"
-export { runCurriculum, accuracyOf, type TrainerSettings, type TrainerIo } from "./layers/trainer/curriculum.js"
+export { runCurriculum, accuracyOf, TrainerError, type TrainerSettings, type TrainerIo } from "./layers/trainer/curriculum.js"
+export { Trainer } from "./layers/trainer/Trainer.js"
+export { DefaultBrain } from "./layers/trainer/defaultBrain.js"
+export { TrainingEvent, MetricsRecord, metricsRecordOf, decodeMetricsJsonl } from "./domain/TrainingEvent.js"
+export { logLinesOf } from "./domain/trainingLog/render.js"

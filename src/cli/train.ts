@@ -11,13 +11,15 @@ import * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import { Console, Effect, Layer, Option } from "effect"
 import { applyOverrides, loadConfigFlag } from "../layers/config/index.js"
-import { ArithmeticBrainLive } from "../layers/brain/ArithmeticBrainLive.js"
 import { formatGenerateSummary } from "../layers/generator/format.js"
 import { layer as generatorLayer } from "../layers/generator/GeneratorLive.js"
 import { optimizerLayers } from "../layers/optimizers/index.js"
 import { storageLayers } from "../layers/storage/index.js"
-import { formatTable, trainSession } from "../layers/trainer/session.js"
+import { formatTable } from "../layers/trainer/session.js"
 import type { BatchProgress } from "../layers/trainer/curriculum.js"
+import { DefaultBrain } from "../layers/trainer/defaultBrain.js"
+import { Trainer } from "../layers/trainer/Trainer.js"
+import { GedLoss } from "../layers/loss/index.js"
 import { Generator } from "../services/Generator.js"
 import { Storage } from "../services/Storage.js"
 import { curriculumLayer, progressReporter } from "./generate.js"
@@ -80,7 +82,7 @@ export const trainCommand = Command.make("train", options, (args) =>
       process.once("SIGINT", () => process.exit(130))
     })
     const progress = progressReporter(progressText)
-    const result = yield* trainSession(config, {
+    const result = yield* Trainer.train(config, {
       resume: Option.getOrUndefined(args.resume),
       onProgress: progress.update,
       echo: (line) => {
@@ -89,7 +91,11 @@ export const trainCommand = Command.make("train", options, (args) =>
       },
       stop
     }).pipe(
-      Effect.provide(Layer.mergeAll(ArithmeticBrainLive, optimizerLayers[config.optimizer.type], storageLayer)),
+      Effect.provide(
+        Trainer.DefaultWithoutDependencies.pipe(
+          Layer.provide(Layer.mergeAll(DefaultBrain, optimizerLayers[config.optimizer.type], storageLayer, GedLoss, curriculumLayer(args.config)))
+        )
+      ),
       Effect.ensuring(Effect.sync(progress.clear))
     )
     yield* Console.log(`\n${formatTable(result)}`)

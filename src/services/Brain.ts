@@ -4,7 +4,7 @@
  * operations. The service makes models; a model exposes its parameters (for an
  * Optimizer), its training objective for a batch, and its top-1 answers.
  */
-import { Context, Data, type Effect } from "effect"
+import { Context, Data, Layer, type Effect } from "effect"
 import type { Expr } from "../domain/Expr.js"
 import type { Module, Tensor } from "../tensor/index.js"
 
@@ -107,8 +107,31 @@ export interface BrainOptions {
   readonly shape?: Readonly<Record<string, number>>
 }
 
+/**
+ * Where a worker thread finds a Brain layer: the URL of the module that exports it
+ * (usually `import.meta.url`) and the export's name. A Layer cannot be sent to a
+ * thread, so data-parallel training rebuilds the same layer on each worker from this.
+ */
+export interface BrainLayerSource {
+  readonly module: string
+  readonly export: string
+}
+
 export interface BrainApi {
   readonly make: (options: BrainOptions) => Effect.Effect<BrainModel, BrainError>
+  /**
+   * Where worker threads load this same layer from, for data-parallel training. Absent:
+   * the brain trains on one thread (the shards are computed one after another).
+   */
+  readonly source?: BrainLayerSource | undefined
 }
 
 export class Brain extends Context.Tag("grapheme/Brain")<Brain, BrainApi>() {}
+
+/**
+ * The Brain `layer`, saying that worker threads load it from `source` (for a layer
+ * whose module does not set `source` itself), e.g.
+ * `withSource(MyBrain, { module: import.meta.url, export: "MyBrain" })`.
+ */
+export const withSource = <E, R>(layer: Layer.Layer<Brain, E, R>, source: BrainLayerSource): Layer.Layer<Brain, E, R> =>
+  Layer.map(layer, (context) => Context.add(context, Brain, { ...Context.get(context, Brain), source }))

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either } from "effect"
 import { parse } from "../../src/domain/Polish.js"
+import type { TrainingEvent } from "../../src/domain/TrainingEvent.js"
+import { logLinesOf } from "../../src/domain/trainingLog/render.js"
 import { defaultGedCosts } from "../../src/domain/ged/index.js"
 import type { LabelledExample } from "../../src/layers/trainer/examples.js"
 import {
@@ -48,17 +50,21 @@ const data = new Map<number, LevelSplits>(
 
 const memoryIo = (stopAfterBatches = Infinity) => {
   const lines: Array<string> = []
+  const events: Array<TrainingEvent> = []
   const checkpoints = new Map<string, Snapshot>()
   let batches = 0
   const io: TrainerIo = {
     load: (level) => Effect.succeed(data.get(level)!),
-    log: (line) => Effect.sync(() => void lines.push(line)),
-    metrics: () => Effect.void,
+    emit: (event) =>
+      Effect.sync(() => {
+        events.push(event)
+        lines.push(...logLinesOf(event))
+      }),
     checkpoint: (names, snapshot) => Effect.sync(() => names.forEach((n) => checkpoints.set(n, snapshot))),
     progress: () => void batches++,
     interrupted: () => batches >= stopAfterBatches
   }
-  return { io, lines, checkpoints }
+  return { io, lines, events, checkpoints }
 }
 
 describe("runCurriculum", () => {
@@ -132,16 +138,14 @@ describe("runCurriculum", () => {
       const expr = parse(`(+ x ${k + 1})`).pipe(Either.getOrThrow)
       return { id: `L8-${k}`, level: 8, key: `k${k}`, input: { expr, bindings: [] }, target: { _tag: "Expression", expr }, expected: { result: null, symbolic: expr } }
     })
-    const lines: Array<string> = []
-    const io: TrainerIo = {
-      ...memoryIo().io,
-      load: () => Effect.succeed({ train: identities.slice(0, 50), val: identities.slice(50) }),
-      log: (line) => Effect.sync(() => void lines.push(line))
-    }
+    const memory = memoryIo()
+    const lines = memory.lines
+    const io: TrainerIo = { ...memory.io, load: () => Effect.succeed({ train: identities.slice(0, 50), val: identities.slice(50) }) }
     const model = brain(1)
     const before = model.module.stateDict()
     const summary = Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...settings, startLevel: 8, endLevel: 8 }, io))
     expect(summary.levels).toEqual([{ level: 8, epochs: 0, accuracy: 0, outcome: "NothingToLearn" }])
+    expect(memory.events).toEqual([{ _tag: "NothingToLearn", level: 8, unlearnable: 50, accuracy: 0 }])
     expect(lines[0]).toBe("[Level 8] The brain cannot learn from any of the 50 training examples (no input or output for them): no epochs, validation accuracy=0.0000")
     const after = model.module.stateDict()
     for (const key of Object.keys(before)) expect(Array.from(after[key]!)).toEqual(Array.from(before[key]!))

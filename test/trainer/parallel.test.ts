@@ -9,6 +9,7 @@ import { print } from "../../src/domain/Polish.js"
 import { ConcatList, ExampleTable, examplesAt, type ExampleList } from "../../src/layers/trainer/table.js"
 import { combineShards, layoutOf, shardPositions } from "../../src/layers/trainer/parallel/shards.js"
 import { workerSteps } from "../../src/layers/trainer/parallel/workerSteps.js"
+import { defaultBrainSource } from "../../src/layers/trainer/defaultBrain.js"
 import { builtinLevels } from "../../src/plugins/index.js"
 import type { BrainExample, BrainModel } from "../../src/services/Brain.js"
 import { Parameter } from "../../src/tensor/index.js"
@@ -46,8 +47,7 @@ const data = new Map<number, LevelSplits>(
 
 const io: TrainerIo = {
   load: (level) => Effect.succeed(data.get(level)!),
-  log: () => Effect.void,
-  metrics: () => Effect.void,
+  emit: () => Effect.void,
   checkpoint: () => Effect.void,
   progress: () => {},
   interrupted: () => false
@@ -144,7 +144,7 @@ describe("data-parallel steps", () => {
       const start = weights(one)
       yield* runCurriculum(one, optimizerFor(one, "adam"), settings, io, undefined, shardedSteps(one, 2))
       const two = brain(4)
-      const steps = yield* workerSteps(two, { threads: 2, shards: 2, maxBatch: settings.batchSize, seed: 4 })
+      const steps = yield* workerSteps(two, defaultBrainSource, { threads: 2, shards: 2, maxBatch: settings.batchSize, seed: 4 })
       yield* runCurriculum(two, optimizerFor(two, "adam"), settings, io, undefined, steps)
       const w1 = weights(one)
       expect(w1.some((v, i) => v !== start[i])).toBe(true)
@@ -167,11 +167,19 @@ describe("data-parallel steps", () => {
     expect(all.filter((n) => n > 0)).toEqual([400, 800])
   })
 
-  it.effect("refuse a brain the workers cannot rebuild", () =>
+  it.effect("refuse a brain whose layer does not say where workers can load it", () =>
+    Effect.gen(function* () {
+      const exit = yield* Effect.exit(workerSteps(brain(1), undefined, { threads: 2, shards: 2, maxBatch: 8, seed: 1 }))
+      expect(Exit.isFailure(exit) && String(exit.cause)).toMatch(/does not say where worker threads can load it/)
+    }).pipe(Effect.scoped)
+  )
+
+  it.effect("a worker whose layer makes another brain than the trainer's fails to start, with both names", () =>
     Effect.gen(function* () {
       const other = { ...brain(1), kind: "custom" }
-      const exit = yield* Effect.exit(workerSteps(other, { threads: 2, shards: 2, maxBatch: 8, seed: 1 }))
-      expect(Exit.isFailure(exit) && String(exit.cause)).toMatch(/needs the default brain/)
-    }).pipe(Effect.scoped)
+      const exit = yield* Effect.exit(workerSteps(other, defaultBrainSource, { threads: 2, shards: 2, maxBatch: 8, seed: 1 }))
+      expect(Exit.isFailure(exit) && String(exit.cause)).toMatch(/the worker's brain is "arithmetic-cells", the trainer's "custom"/)
+    }).pipe(Effect.scoped),
+    120_000
   )
 })

@@ -45,3 +45,11 @@ export const decide = (p: {
   if (p.epoch >= p.epochsPerLevel) return { _tag: "OutOfEpochs", accuracy: p.accuracy }
   return { _tag: "Continue" }
 }
+
+/** The best accuracy of the level so far, and the epochs since it last improved. */
+export const nextBest = (p: { readonly best: number; readonly stale: number }, accuracy: number) =>
+  accuracy > p.best ? { best: accuracy, stale: 0 } : { best: p.best, stale: p.stale + 1 }
+
+/** The checkpoints written after an epoch: every `checkpointEvery`-th and the level's last, under its own name and as latest.bin. */
+export const checkpointNames = (level: number, epoch: number, checkpointEvery: number, levelEnds: boolean): ReadonlyArray<string> =>
+  epoch % checkpointEvery === 0 || levelEnds ? [`epoch_${epoch}_level_${level}.bin`, "latest.bin"] : []

@@ -1,17 +1,21 @@
 /**
- * `grapheme train` as one Effect: data (generated when missing), model and optimizer
- * (or a checkpoint to resume), the curriculum loop with files through Storage, Ctrl-C
- * stopping at a batch boundary with a checkpoint, and the final per-level table on
- * the test split beside an untrained control.
+ * A training session (what the Trainer service runs for `grapheme train`): model and
+ * optimizer (or a checkpoint to resume), the curriculum loop with its events rendered to
+ * `training.log` and `metrics.jsonl` and its checkpoints written through Storage, Ctrl-C
+ * stopping at a batch boundary with a checkpoint, and the final per-level table on the
+ * test split beside an untrained control.
  */
 import * as path from "node:path"
-import { Chunk, Effect, Stream } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import type { TrainConfig } from "../../domain/Config.js"
 import type { Example } from "../../domain/Example.js"
-import type { BrainModel } from "../../services/Brain.js"
-import { Brain } from "../../services/Brain.js"
-import { Optimizer } from "../../services/Optimizer.js"
-import { Storage, type StorageError } from "../../services/Storage.js"
+import { metricsRecordOf, type TrainingEvent } from "../../domain/TrainingEvent.js"
+import { logLinesOf } from "../../domain/trainingLog/render.js"
+import type { BrainApi, BrainModel } from "../../services/Brain.js"
+import type { CurriculumApi } from "../../services/Curriculum.js"
+import type { LossApi } from "../../services/Loss.js"
+import type { OptimizerApi } from "../../services/Optimizer.js"
+import { Storage, type StorageApi, type StorageError } from "../../services/Storage.js"
 import { checkpointOf, expectedOf } from "../storage/checkpoint.js"
 import { resolveThreads } from "../workers/spawn.js"
 import { labelled, type LabelledExample } from "./examples.js"
@@ -30,12 +34,23 @@ import {
   type TrainingSummary
 } from "./curriculum.js"
 
+/** The services a session trains with (the Trainer's dependencies). */
+export interface TrainerServices {
+  readonly brain: BrainApi
+  readonly optimizer: OptimizerApi
+  readonly loss: LossApi
+  readonly storage: StorageApi
+  readonly curriculum: CurriculumApi
+}
+
 export interface SessionOptions {
   readonly resume?: string | undefined
   /** Called on every batch (a terminal progress line). */
   readonly onProgress?: (p: BatchProgress) => void
   /** Every log line also goes here (the console). */
   readonly echo?: (line: string) => void
+  /** Every event also goes here (e.g. a research script's own record). */
+  readonly onEvent?: (event: TrainingEvent) => void
   /** Set to true (e.g. by SIGINT) to stop at the next batch boundary. */
   readonly stop?: { value: boolean }
 }
@@ -81,7 +96,7 @@ export const settingsOf = (config: TrainConfig): TrainerSettings => ({
   }
 })
 
-const toTrainerError = (e: StorageError) => new TrainerError(e.message)
+const toTrainerError = (e: StorageError) => new TrainerError({ message: e.message, cause: e })
 
 /** A split's first `limit` examples for grading, labelled line by line as they are read (the raw lines are not all held at once). */
 const readGraded = (dataDir: string, level: number, split: "val" | "test", limit = Number.POSITIVE_INFINITY) =>
@@ -122,29 +137,37 @@ const readTrainingTable = (dataDir: string, level: number, keep: ((e: LabelledEx
 /**
  * How steps are computed (SPEC §5 [hardware]): the whole batch at once without
  * parallel_batches; else `batch_shards` shards summed in order, on up to that many
- * threads (more threads than shards would idle). A brain the workers cannot rebuild
- * (a custom Brain layer) computes the same shards on this thread.
+ * threads (more threads than shards would idle), the workers making their brains with
+ * the session's Brain layer. A brain whose layer does not say where workers can load it
+ * (or workers that cannot start) computes the same shards on this thread.
  */
-const stepRunnerOf = (model: BrainModel, config: TrainConfig, log: (line: string) => Effect.Effect<void, TrainerError>) =>
+const stepRunnerOf = (model: BrainModel, brain: BrainApi, config: TrainConfig, emit: (event: TrainingEvent) => Effect.Effect<void, TrainerError>) =>
   Effect.gen(function* () {
     const { parallel_batches, batch_shards, num_threads } = config.hardware
     if (!parallel_batches) return plainSteps(model)
     const threads = Math.min(resolveThreads(num_threads), batch_shards)
     if (threads === 1) return shardedSteps(model, batch_shards)
-    return yield* workerSteps(model, { threads, shards: batch_shards, maxBatch: config.training.batch_size, seed: config.training.seed }).pipe(
+    return yield* workerSteps(model, brain.source, { threads, shards: batch_shards, maxBatch: config.training.batch_size, seed: config.training.seed }).pipe(
       Effect.catchAll((e) =>
-        Effect.as(log(`Data-parallel steps unavailable (${e.message}); computing the ${batch_shards} shards on one thread`), shardedSteps(model, batch_shards))
+        Effect.as(emit({ _tag: "DataParallelUnavailable", reason: e.message, shards: batch_shards }), shardedSteps(model, batch_shards))
       )
     )
   })
 
-export const trainSession = (config: TrainConfig, options: SessionOptions = {}) =>
+/** Every level of the configured range must be one the curriculum knows (a plugin's level needs its plugin). */
+const checkLevels = (curriculum: CurriculumApi, config: TrainConfig) =>
+  Effect.forEach(
+    Array.from({ length: config.curriculum.end_level - config.curriculum.start_level + 1 }, (_, i) => config.curriculum.start_level + i),
+    (level) => Effect.mapError(curriculum.get(level), (e) => new TrainerError({ message: e.message, cause: e })),
+    { discard: true }
+  )
+
+export const trainSession = (services: TrainerServices, config: TrainConfig, options: SessionOptions = {}) =>
   Effect.scoped(Effect.gen(function* () {
     const started = performance.now()
-    const storage = yield* Storage
-    const brainService = yield* Brain
-    const optimizerService = yield* Optimizer
-    const settings = settingsOf(config)
+    const { storage, brain: brainService, optimizer: optimizerService } = services
+    yield* checkLevels(services.curriculum, config)
+    const settings = { ...settingsOf(config), metric: services.loss.metric }
     const dataDir = config.paths.train_data
     const out = config.paths.output_dir
     const model: BrainModel = yield* brainService.make({ seed: settings.seed })
@@ -160,8 +183,8 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
     if (options.resume !== undefined) {
       const saved = yield* storage.readCheckpoint(options.resume, expectedOf(model)).pipe(Effect.mapError(toTrainerError))
       model.module.loadStateDict(saved.parameters)
-      yield* model.loadState(saved.model.state).pipe(Effect.mapError((e) => new TrainerError(e.message)))
-      if (saved.optimizer !== null) yield* optimizer.loadState(saved.optimizer).pipe(Effect.mapError((e) => new TrainerError(e.message)))
+      yield* model.loadState(saved.model.state).pipe(Effect.mapError((e) => new TrainerError({ message: e.message, cause: e })))
+      if (saved.optimizer !== null) yield* optimizer.loadState(saved.optimizer).pipe(Effect.mapError((e) => new TrainerError({ message: e.message, cause: e })))
       start = (saved.rng as { position: Position }).position
     }
     const log = (line: string) =>
@@ -169,8 +192,16 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
         Effect.sync(() => options.echo?.(line)),
         storage.appendLog(config.paths.log_file, line).pipe(Effect.mapError(toTrainerError))
       )
-    const steps: StepRunner = yield* stepRunnerOf(model, config, log)
-    if (steps.threads > 1) yield* log(`Data-parallel steps: ${steps.shards} shards per batch on ${steps.threads} threads`)
+    // The two renderings of every event: its lines in training.log, its record (if any) in metrics.jsonl.
+    const emit = (event: TrainingEvent) =>
+      Effect.gen(function* () {
+        options.onEvent?.(event)
+        for (const line of logLinesOf(event)) yield* log(line)
+        const record = metricsRecordOf(event)
+        if (Option.isSome(record)) yield* storage.appendMetrics(config.paths.metrics_file, record.value).pipe(Effect.mapError(toTrainerError))
+      })
+    const steps: StepRunner = yield* stepRunnerOf(model, brainService, config, emit)
+    if (steps.threads > 1) yield* emit({ _tag: "DataParallel", shards: steps.shards, threads: steps.threads })
     const summary = yield* runCurriculum(model, optimizer, settings, {
       load: (level) =>
         // Read once per level (the trainer keeps what it needs: with stream_data, of a finished level only a replay sample).
@@ -180,8 +211,7 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
           const val = yield* readGraded(dataDir, level, "val", settings.validationLimit).pipe(Effect.provideService(Storage, storage))
           return { train: train.examples, val, unlearnable: train.dropped }
         }),
-      log,
-      metrics: (record) => storage.appendMetrics(config.paths.metrics_file, record).pipe(Effect.mapError(toTrainerError)),
+      emit,
       checkpoint: (names, snapshot: Snapshot) =>
         Effect.forEach(names, (name) =>
           storage
@@ -206,7 +236,7 @@ export const trainSession = (config: TrainConfig, options: SessionOptions = {}) 
     const control = yield* brainService.make({ seed: settings.seed + 1 })
     const table: Array<LevelReport> = []
     for (let level = settings.startLevel; level <= settings.endLevel; level++) {
-      const test = yield* readGraded(dataDir, level, "test")
+      const test = yield* readGraded(dataDir, level, "test").pipe(Effect.provideService(Storage, storage))
       const result = summary.levels.find((r) => r.level === level)
       table.push({
         level,

@@ -35,11 +35,17 @@ export interface SpawnOptions {
 /**
  * A function that starts workers on `entryUrl`. The bundled entry receives
  * `workerData.tsxApi` (to register tsx lazily, e.g. for a TypeScript plugin).
+ * `bundle: false` loads the entry's modules as they are: a worker that imports a module
+ * holding Effect values (a Layer) must share that module's copy of effect, which a
+ * bundle (with its own copy inside) would not.
  */
-export const workerSpawner = async (entryUrl: string): Promise<(options?: SpawnOptions) => WT.Worker> => {
+export const workerSpawner = async (
+  entryUrl: string,
+  spawnerOptions: { readonly bundle?: boolean } = {}
+): Promise<(options?: SpawnOptions) => WT.Worker> => {
   const isTs = entryUrl.endsWith(".ts")
   const tsx = isTs ? tsxApi() : undefined
-  const bundle = await bundledWorker(entryUrl).catch(() => undefined)
+  const bundle = spawnerOptions.bundle === false ? undefined : await bundledWorker(entryUrl).catch(() => undefined)
   if (bundle !== undefined)
     return (options = {}) =>
       new WT.Worker(bundle, { workerData: { ...options.workerData, tsxApi: tsx }, transferList: [...(options.transferList ?? [])] })

@@ -7,7 +7,7 @@
  * state, an error) go as messages on a MessagePort, read synchronously
  * (`receiveMessageOnPort`) before each step, so they are always applied in order.
  */
-import type { BrainState } from "../../../services/Brain.js"
+import type { BrainLayerSource, BrainState } from "../../../services/Brain.js"
 import type { PackedExamples } from "../table.js"
 
 /** Int32 slots of the control array. */
@@ -21,7 +21,13 @@ export const POSTED = 5
 export const CONTROL_SLOTS = 6
 
 export interface WorkerSetup {
-  readonly brain: { readonly kind: string; readonly seed: number; readonly shape: Readonly<Record<string, number>> }
+  /** The trainer's Brain layer (where to load it from) and the model it made: the worker makes the same. */
+  readonly brain: {
+    readonly source: BrainLayerSource
+    readonly kind: string
+    readonly seed: number
+    readonly shape: Readonly<Record<string, number>>
+  }
   /** This worker's thread index (the main thread is 0) and the thread count. */
   readonly index: number
   readonly threads: number

@@ -1,13 +1,15 @@
 /**
- * Worker-thread entry of data-parallel training: a copy of the default brain that
- * computes its share of each step's shards (see ./protocol.ts). The loop blocks in
- * Atomics.wait between steps; it never runs the event loop, so messages are read
- * synchronously from its port.
+ * Worker-thread entry of data-parallel training: a copy of the trainer's brain, made by
+ * the same Brain layer (loaded from the module the trainer names), that computes its
+ * share of each step's shards (see ./protocol.ts). The loop blocks in Atomics.wait
+ * between steps; it never runs the event loop, so messages are read synchronously from
+ * its port.
  */
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads"
+import { Brain, type BrainModel } from "../../../services/Brain.js"
 import { ExampleTable, examplesAt } from "../table.js"
-import { make } from "../../brain/ArithmeticBrainLive.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
 import { layoutOf, readParameters, shardGradient, shardPositions } from "./shards.js"
 
@@ -17,8 +19,17 @@ const port = (workerData as { port: MessagePort }).port
 const announce = (message: FromWorker) => parentPort?.postMessage(message)
 const send = (message: FromWorker) => port.postMessage(message)
 
-const run = () => {
-  const model = Effect.runSync(make({ seed: setup.brain.seed, shape: setup.brain.shape }))
+/** The brain the trainer's Brain layer makes with the trainer's seed and shape. */
+const makeBrain = async (): Promise<BrainModel> => {
+  const { source, seed, shape } = setup.brain
+  const exports = (await import(/* @vite-ignore */ source.module)) as Record<string, unknown>
+  const layer = exports[source.export]
+  if (!Layer.isLayer(layer)) throw new Error(`${source.module} exports no layer named "${source.export}"`)
+  const brain = await Effect.runPromise(Effect.provide(Brain, layer as Layer.Layer<Brain>))
+  return Effect.runPromise(brain.make({ seed, shape }))
+}
+
+const run = (model: BrainModel) => {
   if (model.kind !== setup.brain.kind) throw new Error(`the worker's brain is "${model.kind}", the trainer's "${setup.brain.kind}"`)
   const layout = layoutOf(model.module.parameters())
   const control = new Int32Array(setup.control, 0, CONTROL_SLOTS)
@@ -71,8 +82,4 @@ const run = () => {
   }
 }
 
-try {
-  run()
-} catch (e) {
-  announce({ _tag: "Failed", message: e instanceof Error ? e.message : String(e) })
-}
+makeBrain().then(run).catch((e: unknown) => announce({ _tag: "Failed", message: e instanceof Error ? e.message : String(e) }))

@@ -1,12 +1,12 @@
 /**
  * Data-parallel steps on worker threads: the main thread and `threads − 1` workers,
- * each holding a copy of the default brain, compute the shards of every batch (shard
+ * each holding a copy of the brain made by the trainer's Brain layer, compute the shards of every batch (shard
  * s on thread s mod threads) and the main thread sums them in shard order — the same
  * sum as `shardedSteps` on one thread, so the weights do not depend on the thread count.
  */
 import { Data, Duration, Effect } from "effect"
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads"
-import type { BrainExample, BrainModel } from "../../../services/Brain.js"
+import type { BrainExample, BrainLayerSource, BrainModel } from "../../../services/Brain.js"
 import { entryBeside, workerSpawner } from "../../workers/spawn.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
 import { ExampleTable } from "../table.js"
@@ -14,9 +14,6 @@ import { combineShards, layoutOf, shardGradient, shardPositions, writeParameters
 import type { StepRunner } from "./StepRunner.js"
 
 export class ParallelTrainingError extends Data.TaggedError("ParallelTrainingError")<{ readonly message: string }> {}
-
-/** The brain a worker can rebuild: the default one (a custom Brain layer trains on one thread). */
-export const WORKER_BRAIN_KIND = "arithmetic-cells"
 
 const STARTUP_TIMEOUT = Duration.seconds(60)
 /** A step that takes longer than this on a worker means the worker is gone. */
@@ -49,18 +46,24 @@ const started = (worker: Worker) =>
     return Effect.sync(cleanup)
   })
 
+/**
+ * Steps of `model` shared with `threads − 1` workers, each making its copy with the Brain
+ * layer at `source` (undefined: the layer does not say where workers can load it, and
+ * this fails).
+ */
 export const workerSteps = (
   model: BrainModel,
+  source: BrainLayerSource | undefined,
   options: { readonly threads: number; readonly shards: number; readonly maxBatch: number; readonly seed: number }
 ) =>
   Effect.gen(function* () {
     const { threads, shards, maxBatch } = options
-    if (model.kind !== WORKER_BRAIN_KIND)
-      return yield* Effect.fail(new ParallelTrainingError({ message: `data-parallel training needs the default brain ("${WORKER_BRAIN_KIND}"), not "${model.kind}"` }))
+    if (source === undefined)
+      return yield* new ParallelTrainingError({ message: `the Brain layer of "${model.kind}" does not say where worker threads can load it (its source)` })
     const layout = layoutOf(model.module.parameters())
     const count = layout.parameters.length
     const setup: Omit<WorkerSetup, "index"> = {
-      brain: { kind: model.kind, seed: options.seed, shape: model.shape },
+      brain: { source, kind: model.kind, seed: options.seed, shape: model.shape },
       threads,
       shards,
       maxBatch,
@@ -79,7 +82,8 @@ export const workerSteps = (
     const reached = new Uint8Array(setup.reached)
     const losses = new Float64Array(setup.losses)
 
-    const spawn = yield* Effect.promise(() => workerSpawner(entryUrl))
+    // Unbundled: the worker imports the brain's module, whose Layer must come from the worker's own copy of effect.
+    const spawn = yield* Effect.promise(() => workerSpawner(entryUrl, { bundle: false }))
     const ports: Array<MessagePort> = []
     const stopAll = (workers: ReadonlyArray<Worker>) =>
       Effect.promise(async () => {
