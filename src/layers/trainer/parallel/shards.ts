@@ -82,6 +82,33 @@ export const shardGradient = (
   return loss.item()
 }
 
+/** The buffers all threads share for a batch: per shard, its gradient (layout.total), the parameters it reached, its loss. */
+export interface ShardBuffers {
+  readonly gradients: Float64Array
+  readonly reached: Uint8Array
+  readonly losses: Float64Array
+}
+
+/** shardGradient of shard s, into shard s's part of the shared buffers. */
+export const shardInto = (
+  model: BrainModel,
+  layout: ParameterLayout,
+  shard: ReadonlyArray<BrainExample>,
+  progress: TrainingProgress,
+  buffers: ShardBuffers,
+  s: number
+): void => {
+  const count = layout.parameters.length
+  buffers.losses[s] = shardGradient(
+    model,
+    layout,
+    shard,
+    progress,
+    buffers.gradients.subarray(s * layout.total, (s + 1) * layout.total),
+    buffers.reached.subarray(s * count, (s + 1) * count)
+  )
+}
+
 /**
  * Sets every parameter's gradient to Σ_s w_s · g_s over the shards in order, with
  * w_s = |shard s| / |batch|, and returns the loss the same way. A parameter no shard

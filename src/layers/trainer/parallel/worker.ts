@@ -11,7 +11,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "
 import { Brain, type BrainModel } from "../../../services/Brain.js"
 import { ExampleTable, examplesAt } from "../table.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
-import { layoutOf, readParameters, shardGradient, shardPositions } from "./shards.js"
+import { layoutOf, readParameters, shardInto, shardPositions } from "./shards.js"
 
 const setup = (workerData as { setup: WorkerSetup }).setup
 const port = (workerData as { port: MessagePort }).port
@@ -39,7 +39,6 @@ const run = (model: BrainModel) => {
   const gradients = new Float64Array(setup.gradients)
   const reached = new Uint8Array(setup.reached)
   const losses = new Float64Array(setup.losses)
-  const count = layout.parameters.length
   let examples = ExampleTable.empty()
   let seen = Atomics.load(control, GENERATION)
   let received = 0
@@ -64,14 +63,7 @@ const run = (model: BrainModel) => {
       for (let s = setup.index; s < setup.shards; s += setup.threads) {
         // Examples are parsed from their packed form when a shard reads them.
         const shard = examplesAt(examples, shardPositions(size, setup.shards, s).map((i) => indices[i] as number))
-        losses[s] = shardGradient(
-          model,
-          layout,
-          shard,
-          progress,
-          gradients.subarray(s * layout.total, (s + 1) * layout.total),
-          reached.subarray(s * count, (s + 1) * count)
-        )
+        shardInto(model, layout, shard, progress, { gradients, reached, losses }, s)
       }
     } catch (e) {
       Atomics.store(control, FAILED, 1)

@@ -10,7 +10,7 @@ import type { BrainExample, BrainLayerSource, BrainModel } from "../../../servic
 import { entryBeside, workerSpawner } from "../../workers/spawn.js"
 import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
 import { ExampleTable } from "../table.js"
-import { combineShards, layoutOf, shardGradient, shardPositions, writeParameters, type ShardGradient } from "./shards.js"
+import { combineShards, layoutOf, shardInto, shardPositions, writeParameters, type ShardGradient } from "./shards.js"
 import type { StepRunner } from "./StepRunner.js"
 
 export class ParallelTrainingError extends Data.TaggedError("ParallelTrainingError")<{ readonly message: string }> {}
@@ -156,14 +156,7 @@ export const workerSteps = (
         Atomics.notify(control, GENERATION)
         for (let s = 0; s < shards; s += threads) {
           const shard = shardPositions(batch.length, shards, s).map((i) => batch[i] as BrainExample)
-          losses[s] = shardGradient(
-            model,
-            layout,
-            shard,
-            progress,
-            gradients.subarray(s * layout.total, (s + 1) * layout.total),
-            reached.subarray(s * count, (s + 1) * count)
-          )
+          shardInto(model, layout, shard, progress, { gradients, reached, losses }, s)
         }
         waitForWorkers()
         if (Atomics.load(control, FAILED) === 1) throw new ParallelTrainingError({ message: failure() })
