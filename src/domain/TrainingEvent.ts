@@ -81,76 +81,35 @@ export type TrainingEvent = typeof TrainingEvent.Type
 // ---------------------------------------------------------------------------------------
 // metrics.jsonl: the record of each event that has one (the fields in the order written)
 
-const withoutTag = <A extends { readonly _tag: string }>(a: A): Omit<A, "_tag"> => {
-  const { _tag, ...rest } = a
-  return rest
+/**
+ * The record of events of one tag: `{ [key]: name, ...the event's fields }`, in the
+ * event's field order (the order written).
+ */
+const recordOf = <Key extends "kind" | "event", Name extends string, Tag extends string, Fields extends Schema.Struct.Fields>(
+  key: Key,
+  name: Name,
+  tag: Tag,
+  event: Schema.TaggedStruct<Tag, Fields>
+) => {
+  const { _tag: _, ...fields } = event.fields
+  const record = Schema.Struct({ [key]: Schema.Literal(name), ...(fields as Omit<Fields, "_tag">) } as { [K in Key]: Schema.Literal<[Name]> } & Omit<Fields, "_tag">)
+  return Schema.transform(record, event, {
+    strict: false,
+    decode: (r) => {
+      const { [key]: _name, ...rest } = r as Record<string, unknown>
+      return { _tag: tag, ...rest } as never
+    },
+    encode: (e) => {
+      const { _tag: _t, ...rest } = e as Record<string, unknown>
+      return { [key]: name, ...rest } as never
+    }
+  })
 }
 
-const BatchRecord = Schema.transform(
-  Schema.Struct({
-    kind: Schema.Literal("batch"),
-    level: Level,
-    epoch: Count,
-    batch: Count,
-    batches: Count,
-    loss: Schema.Number,
-    ged: Schema.Number
-  }),
-  BatchLogged,
-  {
-    strict: true,
-    decode: ({ kind: _, ...fields }) => BatchLogged.make(fields),
-    encode: (event) => ({ kind: "batch" as const, ...withoutTag(event) })
-  }
-)
-
-const EpochRecord = Schema.transform(
-  Schema.Struct({
-    kind: Schema.Literal("epoch"),
-    level: Level,
-    epoch: Count,
-    epochs: Count,
-    loss: Schema.Number,
-    ged: Schema.Number,
-    accuracy: Schema.Number,
-    validation: Schema.Record({ key: Schema.String, value: Schema.Number }),
-    seconds: Schema.Number,
-    rssBytes: Schema.Number
-  }),
-  EpochCompleted,
-  {
-    strict: true,
-    decode: ({ kind: _, ...fields }) => EpochCompleted.make(fields),
-    encode: (event) => ({ kind: "epoch" as const, ...withoutTag(event) })
-  }
-)
-
-const AdvanceRecord = Schema.transform(
-  Schema.Struct({
-    event: Schema.Literal("advance"),
-    level: Level,
-    to: Level,
-    epoch: Count,
-    accuracy: Schema.Number,
-    threshold: Schema.Number
-  }),
-  Advanced,
-  {
-    strict: true,
-    decode: ({ event: _, ...fields }) => Advanced.make(fields),
-    encode: (event) => ({ event: "advance" as const, ...withoutTag(event) })
-  }
-)
-
-const SkipRecord = Schema.transform(
-  Schema.Struct({ event: Schema.Literal("skip"), level: Level, unlearnable: Count, accuracy: Schema.Number }),
-  NothingToLearn,
-  {
-    strict: true,
-    decode: ({ event: _, ...fields }) => NothingToLearn.make(fields),
-    encode: (event) => ({ event: "skip" as const, ...withoutTag(event) })
-  }
-)
+const BatchRecord = recordOf("kind", "batch", "BatchLogged", BatchLogged)
+const EpochRecord = recordOf("kind", "epoch", "EpochCompleted", EpochCompleted)
+const AdvanceRecord = recordOf("event", "advance", "Advanced", Advanced)
+const SkipRecord = recordOf("event", "skip", "NothingToLearn", NothingToLearn)
 
 /** A `metrics.jsonl` record (the JSON object) ⇄ the event it records. */
 export const MetricsRecord = Schema.Union(BatchRecord, EpochRecord, AdvanceRecord, SkipRecord)
