@@ -25,6 +25,10 @@ import { foldConstants } from "./fold.js"
 import { bestChoice, emptyScorer, present, trainScorer, type FormScorer } from "./form.js"
 import { abstractNode, decodePattern, encodePattern, headKey, isNode, key, match, withArgs, type Pattern } from "./pattern.js"
 import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
+import { makeNormalizer, STYLES, type Style } from "./normal.js"
+import { confirmRoles, decodeRoles, discoverRoles, encodeRoles, type Roles } from "./roles.js"
+import { toGraph } from "../../../domain/Graph.js"
+import { ged } from "../../../domain/ged/index.js"
 
 export interface Simplifier {
   /** e in its simplest learned form (e itself when nothing is learned yet). */
@@ -32,6 +36,10 @@ export interface Simplifier {
   /** One learning step on the brain's answers and their training targets. */
   readonly learn: (pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>) => void
   readonly rules: () => ReadonlyArray<Rule>
+  /** e simplified in every presentation style the scorer may choose (tests: each is equivalent). */
+  readonly styled: (e: Expr) => ReadonlyArray<Expr>
+  /** The roles the evaluator showed the heads to play (./roles.ts), if any. */
+  readonly roles: () => Roles | undefined
   readonly associative: () => ReadonlySet<string>
   readonly state: () => BrainState
   readonly loadState: (state: BrainState) => Either.Either<void, BrainError>
@@ -65,6 +73,11 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const memo = new Map<string, Expr>()
   let learned = 0
   let unconfirmed = false
+  let roles: Roles | undefined
+  let normalizer: ReturnType<typeof makeNormalizer> | undefined
+  /** Accumulated GED to the targets per presentation style (./normal.ts). */
+  let styleLoss = new Float64Array(STYLES.length)
+  const style = (): Style => STYLES[styleLoss.reduce((best, l, i, all) => (l < (all[best] as number) ? i : best), 0)] as Style
 
   const trusted = (e: Expr): boolean => canFeaturize(e) && [...headRowsOf(e)].every(evaluator.isLocked)
   const rowKey = (r: number) => headKey(nodeOf(r, []) as never)
@@ -79,6 +92,8 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const confirmLoaded = () => {
     if (!unconfirmed) return
     unconfirmed = false
+    roles = roles === undefined ? undefined : confirmRoles(roles, evaluator.evaluate)
+    normalizer = roles === undefined ? undefined : makeNormalizer(roles)
     rules = rules.filter((r) => trusted(r.lhs) && trusted(r.rhs) && !rearranges(r) && confirms(r, evaluator.evaluate))
     refresh()
   }
@@ -90,7 +105,24 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       cachedKey(flat(r.lhs)) === cachedKey(flat(r.rhs))
   }
 
-  const core = (e: Expr): Expr => {
+  const fold = (e: Expr): Expr => foldConstants([e], evaluator.evaluate, trusted)[0] as Expr
+  /** The normal form over the discovered algebra (./normal.ts), its numbers folded by the evaluator. */
+  const normalForm = (e: Expr): Expr => {
+    if (normalizer === undefined) return e
+    let current = e
+    for (let round = 0; round < ROUNDS; round++) {
+      const next = fold(normalizer.normalize(current))
+      if (cachedKey(next) === cachedKey(current)) return next
+      current = next
+    }
+    return current
+  }
+  const presented = (n: Expr, s: Style): Expr => {
+    if (normalizer === undefined) return n
+    return fold(normalizer.present(fold(normalizer.present(n, s)), s))
+  }
+  const core = (e: Expr, s: Style = style()): Expr => rewriteLoop(presented(normalForm(e), s))
+  const rewriteLoop = (e: Expr): Expr => {
     let current = e
     for (let round = 0; round < ROUNDS; round++) {
       const rewritten = rewrite(current)
@@ -154,6 +186,8 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       acRows = associativeCommutative(rows, evaluator.evaluate, rng)
       ac = new Set(acRows.map(rowKey))
       liftPairs = liftable(rows, acRows, evaluator.evaluate, rng)
+      roles = discoverRoles(rows, acRows, evaluator.evaluate, rng)
+      normalizer = roles === undefined ? undefined : makeNormalizer(roles)
       rejected.clear()
       refresh()
     }
@@ -185,6 +219,17 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     }
     const sample = usable.map((p) => ({ answer: core(p.answer), target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
     trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac)
+    if (normalizer !== undefined) {
+      // The presentation style: each one's GED to the targets, the form at its current best.
+      const choice = bestChoice(scorer)
+      const some = usable.filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE).slice(0, SCORER_PAIRS)
+      const normals = some.map((p) => normalForm(p.answer))
+      STYLES.forEach((s, i) => {
+        some.forEach((p, k) => {
+          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(rewriteLoop(presented(normals[k] as Expr, s)), ac, scorer, choice)), toGraph(p.target)).distance
+        })
+      })
+    }
     memo.clear()
   }
 
@@ -193,15 +238,25 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     simplify,
     learn,
     rules: () => rules,
+    styled: (e) => {
+      confirmLoaded()
+      return trusted(e) ? STYLES.map((s) => present(core(e, s), ac, scorer, bestChoice(scorer))) : [e]
+    },
+    roles: () => {
+      confirmLoaded()
+      return roles
+    },
     associative: () => ac,
     state: () => ({
       simplifyRules: rules.flatMap((r) => [...encodePattern(r.lhs), ...encodePattern(r.rhs)]),
       simplifyAC: [...acRows],
       simplifyLift: liftPairs.flat(),
+      simplifyRoles: encodeRoles(roles),
       simplifyForm: encodeText(
         JSON.stringify({
           precedence: [...scorer.precedence].map(([h, m]) => [h, [...m]]),
-          loss: [...scorer.loss].map(([h, l]) => [h, [...l]])
+          loss: [...scorer.loss].map(([h, l]) => [h, [...l]]),
+          style: [...styleLoss]
         })
       )
     }),
@@ -219,10 +274,12 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const rows = state["simplifyAC"] ?? []
       if (rows.some((r) => !Number.isInteger(r) || heads[r] === undefined || arityOf(r) !== 2)) return Either.left(new BrainError({ reason: "BadState", message: "simplifyAC is malformed" }))
       let form: FormScorer = emptyScorer()
+      let styles = new Float64Array(STYLES.length)
       const text = state["simplifyForm"] ?? []
       if (text.length > 0) {
         try {
-          const raw = JSON.parse(String.fromCharCode(...text)) as { precedence: Array<[string, Array<[string, number]>]>; loss: Array<[string, Array<number>]> }
+          const raw = JSON.parse(String.fromCharCode(...text)) as { precedence: Array<[string, Array<[string, number]>]>; loss: Array<[string, Array<number>]>; style?: Array<number> }
+          if (raw.style !== undefined && raw.style.length === STYLES.length) styles = Float64Array.from(raw.style)
           form = { precedence: new Map(raw.precedence.map(([h, m]) => [h, new Map(m)])), loss: new Map(raw.loss.map(([h, l]) => [h, Float64Array.from(l)])) }
         } catch {
           return Either.left(new BrainError({ reason: "BadState", message: "simplifyForm is malformed" }))
@@ -231,12 +288,18 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const lifts = state["simplifyLift"] ?? []
       if (lifts.length % 2 !== 0 || lifts.some((r, i) => !Number.isInteger(r) || heads[r] === undefined || arityOf(r) !== (i % 2 === 0 ? 1 : 2)))
         return Either.left(new BrainError({ reason: "BadState", message: "simplifyLift is malformed" }))
+      const claimed = decodeRoles(state["simplifyRoles"] ?? [])
+      if (claimed === "malformed" || (claimed !== undefined && [claimed.sum, claimed.product, claimed.power, claimed.difference, claimed.quotient, claimed.negation].some((r) => r >= heads.length)))
+        return Either.left(new BrainError({ reason: "BadState", message: "simplifyRoles is malformed" }))
+      roles = claimed
+      normalizer = undefined
+      styleLoss = styles
       rules = loaded
       acRows = [...rows]
       ac = new Set(acRows.map(rowKey))
       liftPairs = Array.from({ length: lifts.length / 2 }, (_, i) => [lifts[2 * i] as number, lifts[2 * i + 1] as number] as const)
       scorer = form
-      unconfirmed = rules.length > 0
+      unconfirmed = rules.length > 0 || roles !== undefined
       refresh()
       return Either.right(undefined)
     }

@@ -17,10 +17,13 @@ import { isNode, isNumberLeaf, withArgs } from "./pattern.js"
 export const MAX_DENOMINATOR = 1000
 const MAX_MAGNITUDE = 2 ** 50
 export const TOLERANCE = 1e-10
+const MIN_MAGNITUDE = 1e-6
 
 /** The small rational p/q equal to v within TOLERANCE·max(1, |v|), by continued fractions; undefined otherwise. */
 export const recogniseRational = (v: number): Expr | undefined => {
   if (!Number.isFinite(v) || Math.abs(v) > MAX_MAGNITUDE) return undefined
+  // A tiny value is not zero (6^−15 is 2e−12): the evaluator's exact zeros are zeros.
+  if (v !== 0 && Math.abs(v) < MIN_MAGNITUDE) return undefined
   const tol = TOLERANCE * Math.max(1, Math.abs(v))
   let [h0, h1, k0, k1] = [1, Math.floor(v), 0, 1]
   let x = v - Math.floor(v)
