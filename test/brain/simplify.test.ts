@@ -112,7 +112,7 @@ describe("the learned simplifier (level 5 answers)", () => {
         const raw = emitTangent(f, "x", rules!, headRow)
         if (raw === undefined) return true
         const chosen = simplifier.simplify(raw)
-        const other = present(chosen, simplifier.associative(), { precedence: new Map(), loss: new Map() }, () => option)
+        const other = present(chosen, simplifier.associative(), { precedence: new Map(), loss: new Map(), comparator: new Map() }, () => option)
         return equivalent(chosen, raw) && equivalent(other, raw) && simplifier.styled(raw).every((s) => equivalent(s, raw))
       }),
       { numRuns: 150, seed: 15 }

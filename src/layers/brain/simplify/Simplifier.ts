@@ -22,10 +22,10 @@ import type { TrustedEvaluator } from "../symbolic/schedule.js"
 import { heads } from "../vocabulary.js"
 import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, liftable, nodeOf, type TermTable } from "./discover.js"
 import { foldConstants } from "./fold.js"
-import { bestChoice, emptyScorer, present, trainScorer, type FormScorer } from "./form.js"
-import { abstractNode, decodePattern, encodePattern, headKey, isNode, key, match, withArgs, type Pattern } from "./pattern.js"
+import { bestChoice, emptyScorer, noAnatomy, present, trainScorer, type Anatomy, type FormScorer } from "./form.js"
+import { abstractNode, decodePattern, encodePattern, headKey, isNode, isNumberLeaf, key, match, withArgs, type Pattern } from "./pattern.js"
 import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
-import { makeNormalizer, STYLES, type Style } from "./normal.js"
+import { makeNormalizer, rowOf, STYLES, type Style } from "./normal.js"
 import { confirmRoles, decodeRoles, discoverRoles, encodeRoles, type Roles } from "./roles.js"
 import { toGraph } from "../../../domain/Graph.js"
 import { ged } from "../../../domain/ged/index.js"
@@ -77,6 +77,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   let normalizer: ReturnType<typeof makeNormalizer> | undefined
   /** Accumulated GED to the targets per presentation style (./normal.ts). */
   let styleLoss = new Float64Array(STYLES.length)
+  let anatomy: Anatomy = noAnatomy
   const style = (): Style => STYLES[styleLoss.reduce((best, l, i, all) => (l < (all[best] as number) ? i : best), 0)] as Style
 
   const trusted = (e: Expr): boolean => canFeaturize(e) && [...headRowsOf(e)].every(evaluator.isLocked)
@@ -92,8 +93,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const confirmLoaded = () => {
     if (!unconfirmed) return
     unconfirmed = false
-    roles = roles === undefined ? undefined : confirmRoles(roles, evaluator.evaluate)
-    normalizer = roles === undefined ? undefined : makeNormalizer(roles)
+    setRoles(roles === undefined ? undefined : confirmRoles(roles, evaluator.evaluate))
     rules = rules.filter((r) => trusted(r.lhs) && trusted(r.rhs) && !rearranges(r) && confirms(r, evaluator.evaluate))
     refresh()
   }
@@ -105,6 +105,11 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       cachedKey(flat(r.lhs)) === cachedKey(flat(r.rhs))
   }
 
+  const setRoles = (r: Roles | undefined) => {
+    roles = r
+    normalizer = r === undefined ? undefined : makeNormalizer(r)
+    anatomy = r === undefined ? noAnatomy : anatomyOf(r)
+  }
   const fold = (e: Expr): Expr => foldConstants([e], evaluator.evaluate, trusted)[0] as Expr
   /** The normal form over the discovered algebra (./normal.ts), its numbers folded by the evaluator. */
   const normalForm = (e: Expr): Expr => {
@@ -139,7 +144,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     const k = cachedKey(e)
     const known = memo.get(k)
     if (known !== undefined) return known
-    const out = trusted(e) ? present(core(e), ac, scorer, bestChoice(scorer)) : e
+    const out = trusted(e) ? present(core(e), ac, scorer, bestChoice(scorer), anatomy) : e
     if (memo.size >= MEMO) memo.clear()
     memo.set(k, out)
     return out
@@ -186,8 +191,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       acRows = associativeCommutative(rows, evaluator.evaluate, rng)
       ac = new Set(acRows.map(rowKey))
       liftPairs = liftable(rows, acRows, evaluator.evaluate, rng)
-      roles = discoverRoles(rows, acRows, evaluator.evaluate, rng)
-      normalizer = roles === undefined ? undefined : makeNormalizer(roles)
+      setRoles(discoverRoles(rows, acRows, evaluator.evaluate, rng))
       rejected.clear()
       refresh()
     }
@@ -218,7 +222,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       refresh()
     }
     const sample = usable.map((p) => ({ answer: core(p.answer), target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
-    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac)
+    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac, undefined, anatomy, usable.map((p) => p.target))
     if (normalizer !== undefined) {
       // The presentation style: each one's GED to the targets, the form at its current best.
       const choice = bestChoice(scorer)
@@ -226,7 +230,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const normals = some.map((p) => normalForm(p.answer))
       STYLES.forEach((s, i) => {
         some.forEach((p, k) => {
-          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(rewriteLoop(presented(normals[k] as Expr, s)), ac, scorer, choice)), toGraph(p.target)).distance
+          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(rewriteLoop(presented(normals[k] as Expr, s)), ac, scorer, choice, anatomy)), toGraph(p.target)).distance
         })
       })
     }
@@ -240,7 +244,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     rules: () => rules,
     styled: (e) => {
       confirmLoaded()
-      return trusted(e) ? STYLES.map((s) => present(core(e, s), ac, scorer, bestChoice(scorer))) : [e]
+      return trusted(e) ? STYLES.map((s) => present(core(e, s), ac, scorer, bestChoice(scorer), anatomy)) : [e]
     },
     roles: () => {
       confirmLoaded()
@@ -256,6 +260,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
         JSON.stringify({
           precedence: [...scorer.precedence].map(([h, m]) => [h, [...m]]),
           loss: [...scorer.loss].map(([h, l]) => [h, [...l]]),
+          comparator: [...scorer.comparator],
           style: [...styleLoss]
         })
       )
@@ -278,9 +283,13 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const text = state["simplifyForm"] ?? []
       if (text.length > 0) {
         try {
-          const raw = JSON.parse(String.fromCharCode(...text)) as { precedence: Array<[string, Array<[string, number]>]>; loss: Array<[string, Array<number>]>; style?: Array<number> }
+          const raw = JSON.parse(String.fromCharCode(...text)) as { precedence: Array<[string, Array<[string, number]>]>; loss: Array<[string, Array<number>]>; style?: Array<number>; comparator?: Array<[string, Array<[number, number]>]> }
           if (raw.style !== undefined && raw.style.length === STYLES.length) styles = Float64Array.from(raw.style)
-          form = { precedence: new Map(raw.precedence.map(([h, m]) => [h, new Map(m)])), loss: new Map(raw.loss.map(([h, l]) => [h, Float64Array.from(l)])) }
+          form = {
+            precedence: new Map(raw.precedence.map(([h, m]) => [h, new Map(m)])),
+            loss: new Map(raw.loss.map(([h, l]) => [h, Float64Array.from(l)])),
+            comparator: new Map(raw.comparator ?? [])
+          }
         } catch {
           return Either.left(new BrainError({ reason: "BadState", message: "simplifyForm is malformed" }))
         }
@@ -293,6 +302,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
         return Either.left(new BrainError({ reason: "BadState", message: "simplifyRoles is malformed" }))
       roles = claimed
       normalizer = undefined
+      anatomy = noAnatomy
       styleLoss = styles
       rules = loaded
       acRows = [...rows]
@@ -304,4 +314,33 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       return Either.right(undefined)
     }
   }
+}
+
+/** A number literal's value (its digits read, nothing computed). */
+const valueOf = (e: Expr): number =>
+  e._tag === "Integer" ? Number(e.value) : e._tag === "Rational" ? Number(e.num) / Number(e.den) : e._tag === "Float" ? e.value : Number.NaN
+
+/** Terms without their number coefficient, factors without their number power, and degrees, over the discovered roles. */
+const anatomyOf = (r: Roles): Anatomy => {
+  const keyOf = (row: number) => headKey(nodeOf(row, []) as never)
+  const [sumKey, productKey] = [keyOf(r.sum), keyOf(r.product)]
+  const is = (e: Expr, row: number): boolean => row >= 0 && isNode(e) && rowOf(e) === row
+  const strip = (head: string, e: Expr): Expr => {
+    if (!isNode(e)) return e
+    if (head === sumKey && is(e, r.product)) {
+      const rest = e.args.filter((a) => !isNumberLeaf(a))
+      return rest.length === 0 || rest.length === e.args.length ? e : rest.length === 1 ? (rest[0] as Expr) : withArgs(e, rest)
+    }
+    if (head === productKey && is(e, r.power) && isNumberLeaf(e.args[1] as Expr)) return e.args[0] as Expr
+    return e
+  }
+  const degree = (e: Expr, other: number): number => {
+    if (e._tag === "Symbol") return 1
+    if (isNumberLeaf(e)) return 0
+    if (is(e, r.product) && isNode(e)) return e.args.reduce((s, a) => s + degree(a, other), 0)
+    if (is(e, r.power) && isNode(e) && isNumberLeaf(e.args[1] as Expr)) return degree(e.args[0] as Expr, other) * valueOf(e.args[1] as Expr)
+    if (is(e, r.quotient) && isNode(e)) return degree(e.args[0] as Expr, other) - degree(e.args[1] as Expr, other)
+    return other
+  }
+  return { strip, degree }
 }
