@@ -22,7 +22,7 @@ import type { TrustedEvaluator } from "../symbolic/schedule.js"
 import { heads } from "../vocabulary.js"
 import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, liftable, nodeOf, type TermTable } from "./discover.js"
 import { foldConstants } from "./fold.js"
-import { bestChoice, emptyScorer, noAnatomy, present, trainScorer, type Anatomy, type FormScorer } from "./form.js"
+import { bestChoice, emptyScorer, noAnatomy, orderArgs, present, trainScorer, type Anatomy, type FormScorer } from "./form.js"
 import { abstractNode, decodePattern, encodePattern, headKey, isNode, isNumberLeaf, key, match, withArgs, type Pattern } from "./pattern.js"
 import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
 import { makeNormalizer, rowOf, STYLES, type Style } from "./normal.js"
@@ -112,11 +112,13 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   }
   const fold = (e: Expr): Expr => foldConstants([e], evaluator.evaluate, trusted)[0] as Expr
   /** The normal form over the discovered algebra (./normal.ts), its numbers folded by the evaluator. */
-  const normalForm = (e: Expr): Expr => {
-    if (normalizer === undefined) return e
+  const normalForm = (e: Expr, extract: boolean): Expr => {
+    if (normalizer === undefined || roles === undefined) return e
+    const sumKey = headKey(nodeOf(roles.sum, []) as never)
+    const order = (sum: Expr): Array<Expr> => orderArgs(scorer, sumKey, (sum as { args: ReadonlyArray<Expr> }).args, anatomy)
     let current = e
     for (let round = 0; round < ROUNDS; round++) {
-      const next = fold(normalizer.normalize(current))
+      const next = fold(normalizer.content(normalizer.normalize(current), order as never, extract))
       if (cachedKey(next) === cachedKey(current)) return next
       current = next
     }
@@ -126,7 +128,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     if (normalizer === undefined) return n
     return fold(normalizer.present(fold(normalizer.present(n, s)), s))
   }
-  const core = (e: Expr, s: Style = style()): Expr => rewriteLoop(presented(normalForm(e), s))
+  const core = (e: Expr, s: Style = style()): Expr => rewriteLoop(presented(normalForm(e, s.content), s))
   const rewriteLoop = (e: Expr): Expr => {
     let current = e
     for (let round = 0; round < ROUNDS; round++) {
@@ -227,10 +229,11 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       // The presentation style: each one's GED to the targets, the form at its current best.
       const choice = bestChoice(scorer)
       const some = usable.filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE).slice(0, SCORER_PAIRS)
-      const normals = some.map((p) => normalForm(p.answer))
+      const normals = [false, true].map((extract) => some.map((p) => normalForm(p.answer, extract)))
       STYLES.forEach((s, i) => {
         some.forEach((p, k) => {
-          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(rewriteLoop(presented(normals[k] as Expr, s)), ac, scorer, choice, anatomy)), toGraph(p.target)).distance
+          const n = normals[s.content ? 1 : 0]?.[k] as Expr
+          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(rewriteLoop(presented(n, s)), ac, scorer, choice, anatomy)), toGraph(p.target)).distance
         })
       })
     }

@@ -140,6 +140,13 @@ export const fitComparator = (scorer: FormScorer, targets: ReadonlyArray<Expr>, 
   }
 }
 
+/** Arguments of an AC head in the fitted comparator's order (stable). */
+export const orderArgs = (scorer: FormScorer, head: string, args: ReadonlyArray<Expr>, anatomy: Anatomy): Array<Expr> => {
+  const list = scorer.comparator.get(head) ?? []
+  if (list.length === 0) return [...args]
+  return args.map((a, i) => ({ a, i, f: featuresOf(scorer, head, a, anatomy) })).sort((x, y) => compareBy(list, x.f, y.f) || x.i - y.i).map((x) => x.a)
+}
+
 /** The choice per head: an option index (nesting × order), or the best accumulated one. */
 export type Choice = (head: string) => number
 
@@ -170,10 +177,8 @@ export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, ch
   }
   let ranked: Array<Expr>
   if (order === "keep") ranked = args
-  else if (order === "learned") {
-    const list = scorer.comparator.get(head) ?? []
-    ranked = args.map((a, i) => ({ a, i, f: featuresOf(scorer, head, a, anatomy) })).sort((x, y) => compareBy(list, x.f, y.f) || x.i - y.i).map((x) => x.a)
-  } else
+  else if (order === "learned") ranked = orderArgs(scorer, head, args, anatomy)
+  else
     ranked = args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)) }))
       .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || x.i - y.i).map((x) => x.a)
   if (nesting === "flat" || ranked.length === 2) return withArgs(e, ranked)

@@ -171,7 +171,7 @@ export const makeNormalizer = (r: Roles) => {
         } else num.push(present(f, style))
       }
       if (coefs.length > 1) return nodeOf(row, args)
-      if (den.length > 0 && c !== undefined && c._tag === "Rational") {
+      if (style.quotient && r.quotient >= 0 && c !== undefined && c._tag === "Rational") {
         den.unshift({ _tag: "Integer", value: c.den })
         c = { _tag: "Integer", value: c.num }
       }
@@ -186,7 +186,57 @@ export const makeNormalizer = (r: Roles) => {
     return withArgs(e, args)
   }
 
-  return { normalize, present }
+  /**
+   * Sums in the given order; and the content of a sum that is a factor of a product with
+   * other factors, or the base of an integer power, taken out: c·S with S's first term's
+   * coefficient 1 (each coefficient times c to the power m, a constant subtree).
+   */
+  const content = (e: Expr, order: (sum: Node) => Array<Expr>, extract: boolean): Expr => {
+    if (!isNode(e)) return e
+    const args = e.args.map((a) => content(a, order, extract))
+    if (isRow(e, r.sum)) return nodeOf(r.sum, order(withArgs(e, args) as Node))
+    if (!extract || r.power < 0 || minusOne === undefined) return withArgs(e, args)
+    const split = (s: Expr): [Expr, Expr] | undefined => {
+      if (!isRow(s, r.sum)) return undefined
+      const lead = splitTerm(s.args[0] as Expr)
+      if (lead.coefs.length !== 1 || isNumberLeaf(s.args[0] as Expr)) return undefined
+      const c = lead.coefs[0] as Expr
+      if (equals(c, one)) return undefined
+      const inverse = nodeOf(r.power, [c, minusOne])
+      const terms = s.args.map((t) => {
+        if (isNumberLeaf(t)) return nodeOf(r.product, [t, inverse])
+        const { coefs, rest } = splitTerm(t)
+        return productNode([productNode([...coefs, inverse]), rest])
+      })
+      return [c, nodeOf(r.sum, terms)]
+    }
+    if (isRow(e, r.product) && args.filter((a) => !isNumberLeaf(a)).length >= 2) {
+      const taken: Array<Expr> = []
+      const rest = args.map((f) => {
+        const sc = split(f)
+        if (sc !== undefined) {
+          taken.push(sc[0])
+          return sc[1]
+        }
+        if (isRow(f, r.power) && isInteger(f.args[1] as Expr)) {
+          const pc = split(f.args[0] as Expr)
+          if (pc !== undefined) {
+            taken.push(nodeOf(r.power, [pc[0], f.args[1] as Expr]))
+            return nodeOf(r.power, [pc[1], f.args[1] as Expr])
+          }
+        }
+        return f
+      })
+      return taken.length === 0 ? withArgs(e, args) : nodeOf(r.product, [...taken, ...rest])
+    }
+    if (isRow(e, r.power) && isInteger(args[1] as Expr)) {
+      const pc = split(args[0] as Expr)
+      if (pc !== undefined) return nodeOf(r.product, [nodeOf(r.power, [pc[0], args[1] as Expr]), nodeOf(r.power, [pc[1], args[1] as Expr])])
+    }
+    return withArgs(e, args)
+  }
+
+  return { normalize, present, content }
 }
 
 /** The shorthands a presentation writes (each chosen by the scorer). */
@@ -194,5 +244,12 @@ export interface Style {
   readonly difference: boolean
   readonly quotient: boolean
   readonly negation: boolean
+  /** Sums' content taken out (./normal.ts content). */
+  readonly content: boolean
 }
-export const STYLES: ReadonlyArray<Style> = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => ({ difference: (i & 1) !== 0, quotient: (i & 2) !== 0, negation: (i & 4) !== 0 }))
+export const STYLES: ReadonlyArray<Style> = Array.from({ length: 16 }, (_, i) => ({
+  difference: (i & 1) !== 0,
+  quotient: (i & 2) !== 0,
+  negation: (i & 4) !== 0,
+  content: (i & 8) !== 0
+}))
