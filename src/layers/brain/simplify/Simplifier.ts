@@ -110,36 +110,39 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     normalizer = r === undefined ? undefined : makeNormalizer(r)
     anatomy = r === undefined ? noAnatomy : anatomyOf(r)
   }
-  const fold = (e: Expr): Expr => foldConstants([e], evaluator.evaluate, trusted)[0] as Expr
+  const foldAll = (es: ReadonlyArray<Expr>): Array<Expr> => foldConstants(es, evaluator.evaluate, trusted)
+  /** Each expression stepped to its fixpoint, every step's numbers folded in one batch of the evaluator. */
+  const fixpoint = (es: ReadonlyArray<Expr>, step: (e: Expr) => Expr, after: (e: Expr) => Expr = (e) => e): Array<Expr> => {
+    const current = [...es]
+    let open = current.map((_, i) => i)
+    for (let round = 0; round < ROUNDS && open.length > 0; round++) {
+      const next = foldAll(open.map((i) => step(current[i] as Expr))).map(after)
+      const still: Array<number> = []
+      open.forEach((i, k) => {
+        if (cachedKey(next[k] as Expr) !== cachedKey(current[i] as Expr)) still.push(i)
+        current[i] = next[k] as Expr
+      })
+      open = still
+    }
+    return current
+  }
   /** The normal form over the discovered algebra (./normal.ts), its numbers folded by the evaluator. */
-  const normalForm = (e: Expr, extract: boolean): Expr => {
-    if (normalizer === undefined || roles === undefined) return e
+  const normalForms = (es: ReadonlyArray<Expr>, extract: boolean): Array<Expr> => {
+    if (normalizer === undefined || roles === undefined) return [...es]
+    const n = normalizer
     const sumKey = headKey(nodeOf(roles.sum, []) as never)
     const order = (sum: Expr): Array<Expr> => orderArgs(scorer, sumKey, (sum as { args: ReadonlyArray<Expr> }).args, anatomy)
-    let current = e
-    for (let round = 0; round < ROUNDS; round++) {
-      const next = fold(normalizer.content(normalizer.normalize(current), order as never, extract))
-      if (cachedKey(next) === cachedKey(current)) return next
-      current = next
-    }
-    return current
+    return fixpoint(es, (e) => n.content(n.normalize(e), order as never, extract))
   }
-  const presented = (n: Expr, s: Style): Expr => {
-    if (normalizer === undefined) return n
-    return fold(normalizer.present(fold(normalizer.present(n, s)), s))
+  const presentedAll = (ns: ReadonlyArray<Expr>, s: Style): Array<Expr> => {
+    const n = normalizer
+    if (n === undefined) return [...ns]
+    return foldAll(foldAll(ns.map((e) => n.present(e, s))).map((e) => n.present(e, s)))
   }
-  const core = (e: Expr, s: Style = style()): Expr => rewriteLoop(presented(normalForm(e, s.content), s))
-  const rewriteLoop = (e: Expr): Expr => {
-    let current = e
-    for (let round = 0; round < ROUNDS; round++) {
-      const rewritten = rewrite(current)
-      const folded = foldConstants([groupNumbers(rewritten, ac, lift)], evaluator.evaluate, trusted)[0] as Expr
-      const next = rewrite(folded)
-      if (cachedKey(next) === cachedKey(current)) return next
-      current = next
-    }
-    return current
-  }
+  /** The discovered rules to a fixpoint, numbers grouped and folded between rounds. */
+  const rewriteAll = (es: ReadonlyArray<Expr>): Array<Expr> => fixpoint(es, (e) => groupNumbers(rewrite(e), ac, lift), (e) => rewrite(e))
+  const coreAll = (es: ReadonlyArray<Expr>, s: Style = style()): Array<Expr> => rewriteAll(presentedAll(normalForms(es, s.content), s))
+  const core = (e: Expr, s: Style = style()): Expr => coreAll([e], s)[0] as Expr
 
   const simplify = (e: Expr): Expr => {
     confirmLoaded()
@@ -213,7 +216,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       return n
     }
     for (let pass = 0; pass < 3; pass++) {
-      const lhss = harvest(usable.map((p) => core(p.answer)))
+      const lhss = harvest(coreAll(usable.map((p) => p.answer)))
       if (lhss.length === 0) break
       // Under an AC head, a rearrangement of the same head is the form's choice (./form.ts), not a rule.
       const found = discoverRules(lhss, table as TermTable, evaluator.evaluate, frequency, rng).filter((r) => !rearranges(r))
@@ -223,17 +226,18 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       rules = [...rules, ...found]
       refresh()
     }
-    const sample = usable.map((p) => ({ answer: core(p.answer), target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
+    const cores = coreAll(usable.map((p) => p.answer))
+    const sample = usable.map((p, i) => ({ answer: cores[i] as Expr, target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
     trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac, undefined, anatomy, usable.map((p) => p.target))
     if (normalizer !== undefined) {
       // The presentation style: each one's GED to the targets, the form at its current best.
       const choice = bestChoice(scorer)
       const some = usable.filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE).slice(0, SCORER_PAIRS)
-      const normals = [false, true].map((extract) => some.map((p) => normalForm(p.answer, extract)))
+      const normals = [false, true].map((extract) => normalForms(some.map((p) => p.answer), extract))
       STYLES.forEach((s, i) => {
+        const outs = rewriteAll(presentedAll(normals[s.content ? 1 : 0] as Array<Expr>, s))
         some.forEach((p, k) => {
-          const n = normals[s.content ? 1 : 0]?.[k] as Expr
-          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(rewriteLoop(presented(n, s)), ac, scorer, choice, anatomy)), toGraph(p.target)).distance
+          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(outs[k] as Expr, ac, scorer, choice, anatomy)), toGraph(p.target)).distance
         })
       })
     }
