@@ -56,6 +56,8 @@ const ROUNDS = 8
 /** Pairs (and their answers' size) used per scorer step: GED is the dear part. */
 const SCORER_PAIRS = 32
 const SCORER_MAX_SIZE = 60
+/** Learning steps whose pairs train the choices by GED (the form's options and the presentation style). */
+const CHOOSING_STEPS = 10
 
 export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   let rules: Array<Rule> = []
@@ -228,8 +230,10 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     }
     const cores = coreAll(usable.map((p) => p.answer))
     const sample = usable.map((p, i) => ({ answer: cores[i] as Expr, target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
-    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac, undefined, anatomy, usable.map((p) => p.target))
-    if (normalizer !== undefined) {
+    // The choices by GED settle in the first learning steps: later ones only count orders.
+    const choosing = learned <= CHOOSING_STEPS
+    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac, undefined, anatomy, usable.map((p) => p.target), choosing)
+    if (normalizer !== undefined && choosing) {
       // The presentation style: each one's GED to the targets, the form at its current best.
       const choice = bestChoice(scorer)
       const some = usable.filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE).slice(0, SCORER_PAIRS)

@@ -205,10 +205,12 @@ export const trainScorer = (
   ac: ReadonlySet<string>,
   costs: GedCosts = defaultGedCosts,
   anatomy: Anatomy = noAnatomy,
-  fitTargets: ReadonlyArray<Expr> = pairs.map((p) => p.target)
+  fitTargets: ReadonlyArray<Expr> = pairs.map((p) => p.target),
+  withGed = true
 ): void => {
   countPrecedence(scorer, fitTargets, ac, anatomy)
   fitComparator(scorer, fitTargets, ac, anatomy)
+  if (!withGed) return
   const current = bestChoice(scorer)
   const targets = pairs.map((p) => toGraph(p.target))
   const seen = new Set<string>()
