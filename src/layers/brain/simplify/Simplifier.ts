@@ -129,12 +129,12 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     return current
   }
   /** The normal form over the discovered algebra (./normal.ts), its numbers folded by the evaluator. */
-  const normalForms = (es: ReadonlyArray<Expr>, extract: boolean): Array<Expr> => {
+  const normalForms = (es: ReadonlyArray<Expr>, extract: boolean, common: boolean): Array<Expr> => {
     if (normalizer === undefined || roles === undefined) return [...es]
     const n = normalizer
     const sumKey = headKey(nodeOf(roles.sum, []) as never)
     const order = (sum: Expr): Array<Expr> => orderArgs(scorer, sumKey, (sum as { args: ReadonlyArray<Expr> }).args, anatomy)
-    return fixpoint(es, (e) => n.content(n.normalize(e), order as never, extract))
+    return fixpoint(es, (e) => n.content(n.normalize(e), order as never, extract, common))
   }
   const presentedAll = (ns: ReadonlyArray<Expr>, s: Style): Array<Expr> => {
     const n = normalizer
@@ -143,7 +143,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   }
   /** The discovered rules to a fixpoint, numbers grouped and folded between rounds. */
   const rewriteAll = (es: ReadonlyArray<Expr>): Array<Expr> => fixpoint(es, (e) => groupNumbers(rewrite(e), ac, lift), (e) => rewrite(e))
-  const coreAll = (es: ReadonlyArray<Expr>, s: Style = style()): Array<Expr> => rewriteAll(presentedAll(normalForms(es, s.content), s))
+  const coreAll = (es: ReadonlyArray<Expr>, s: Style = style()): Array<Expr> => rewriteAll(presentedAll(normalForms(es, s.content, s.common), s))
   const core = (e: Expr, s: Style = style()): Expr => coreAll([e], s)[0] as Expr
 
   const simplify = (e: Expr): Expr => {
@@ -237,9 +237,9 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       // The presentation style: each one's GED to the targets, the form at its current best.
       const choice = bestChoice(scorer)
       const some = usable.filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE).slice(0, SCORER_PAIRS)
-      const normals = [false, true].map((extract) => normalForms(some.map((p) => p.answer), extract))
+      const normals = [0, 1, 2, 3].map((k) => normalForms(some.map((p) => p.answer), (k & 1) !== 0, (k & 2) !== 0))
       STYLES.forEach((s, i) => {
-        const outs = rewriteAll(presentedAll(normals[s.content ? 1 : 0] as Array<Expr>, s))
+        const outs = rewriteAll(presentedAll(normals[(s.content ? 1 : 0) + (s.common ? 2 : 0)] as Array<Expr>, s))
         some.forEach((p, k) => {
           styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(outs[k] as Expr, ac, scorer, choice, anatomy)), toGraph(p.target)).distance
         })

@@ -187,14 +187,39 @@ export const makeNormalizer = (r: Roles) => {
   }
 
   /**
+   * A sum whose every term has a factor b^−k (k a positive integer) of the same base b,
+   * over their common denominator: (Σ tᵢ·b^k)·b^−k, k the largest such power of each
+   * base every term shares (a/v − b/v² = (a·v − b)·v^−2).
+   */
+  const overCommonDenominator = (sum: Node): Expr => {
+    if (r.power < 0 || minusOne === undefined) return sum
+    const denominators = (t: Expr): Map<string, { base: Expr; power: Expr & { value: bigint } }> => {
+      const out = new Map<string, { base: Expr; power: Expr & { value: bigint } }>()
+      for (const f of isRow(t, r.product) ? t.args : [t])
+        if (isRow(f, r.power) && isInteger(f.args[1] as Expr) && isNegative(f.args[1] as Expr))
+          out.set(cachedKey(f.args[0] as Expr), { base: f.args[0] as Expr, power: f.args[1] as Expr & { value: bigint } })
+      return out
+    }
+    const each = sum.args.map(denominators)
+    const shared = [...(each[0] ?? new Map()).entries()].filter(([k]) => each.every((d) => d.has(k)))
+    if (shared.length === 0) return sum
+    const lowest = shared.map(([k, d]) => each.reduce((low, m) => ((m.get(k)?.power.value ?? 0n) < low.power.value ? (m.get(k) as typeof d) : low), d))
+    const up = lowest.map((l) => nodeOf(r.power, [l.base, nodeOf(r.product, [minusOne, l.power])]))
+    return nodeOf(r.product, [nodeOf(r.sum, sum.args.map((t) => nodeOf(r.product, [t, ...up]))), ...lowest.map((l) => nodeOf(r.power, [l.base, l.power]))])
+  }
+
+  /**
    * Sums in the given order; and the content of a sum that is a factor of a product with
    * other factors, or the base of an integer power, taken out: c·S with S's first term's
    * coefficient 1 (each coefficient times c to the power m, a constant subtree).
    */
-  const content = (e: Expr, order: (sum: Node) => Array<Expr>, extract: boolean): Expr => {
+  const content = (e: Expr, order: (sum: Node) => Array<Expr>, extract: boolean, common = false): Expr => {
     if (!isNode(e)) return e
-    const args = e.args.map((a) => content(a, order, extract))
-    if (isRow(e, r.sum)) return nodeOf(r.sum, order(withArgs(e, args) as Node))
+    const args = e.args.map((a) => content(a, order, extract, common))
+    if (isRow(e, r.sum)) {
+      const sorted = nodeOf(r.sum, order(withArgs(e, args) as Node)) as Node
+      return common ? overCommonDenominator(sorted) : sorted
+    }
     if (!extract || r.power < 0 || minusOne === undefined) return withArgs(e, args)
     const split = (s: Expr): [Expr, Expr] | undefined => {
       if (!isRow(s, r.sum)) return undefined
@@ -246,10 +271,13 @@ export interface Style {
   readonly negation: boolean
   /** Sums' content taken out (./normal.ts content). */
   readonly content: boolean
+  /** Sums whose terms share a denominator over it. */
+  readonly common: boolean
 }
-export const STYLES: ReadonlyArray<Style> = Array.from({ length: 16 }, (_, i) => ({
+export const STYLES: ReadonlyArray<Style> = Array.from({ length: 32 }, (_, i) => ({
   difference: (i & 1) !== 0,
   quotient: (i & 2) !== 0,
   negation: (i & 4) !== 0,
-  content: (i & 8) !== 0
+  content: (i & 8) !== 0,
+  common: (i & 16) !== 0
 }))
