@@ -78,6 +78,19 @@ describe("the learned simplifier (level 5 answers)", () => {
     expect(refuted).toEqual([])
   })
 
+  it("finds the algebra's roles on its evaluator: a sum and a product, their shorthands, a power", () => {
+    const r = simplifier.roles()
+    expect(r).toBeDefined()
+    const row = (name: string, arity: 1 | 2) => headRow(op(name as never, sym("x"), sym("y")) as never, arity)
+    expect([r!.sum, r!.product, r!.power, r!.difference, r!.quotient]).toEqual(["+", "*", "^", "-", "/"].map((h) => row(h, 2)))
+    expect(r!.negation).toBe(headRow(op("-", sym("x")) as never, 1))
+    // A claimed role the evaluator refutes is dropped when read back.
+    const swapped = makeSimplifier(trusting)
+    Effect.runSync(swapped.loadState({ ...simplifier.state(), simplifyRoles: [r!.sum, r!.product, r!.quotient, r!.difference, r!.power, r!.negation, r!.zero, r!.one, r!.minusOne] }))
+    expect(swapped.roles()?.power).toBe(-1)
+    expect(swapped.roles()?.quotient).toBe(-1)
+  })
+
   it("never uses a rule its evaluator cannot confirm", () => {
     const wrong = { lhs: op("+", variable(0), variable(1)), rhs: variable(0) }
     const state = { ...heads.state(), simplifyRules: [...encodePattern(wrong.lhs), ...encodePattern(wrong.rhs), ...(heads.state()["simplifyRules"] ?? [])] }
@@ -99,8 +112,8 @@ describe("the learned simplifier (level 5 answers)", () => {
         const raw = emitTangent(f, "x", rules!, headRow)
         if (raw === undefined) return true
         const chosen = simplifier.simplify(raw)
-        const other = present(chosen, simplifier.associative(), { precedence: new Map(), loss: new Map() }, () => option)
-        return equivalent(chosen, raw) && equivalent(other, raw)
+        const other = present(chosen, simplifier.associative(), { precedence: new Map(), loss: new Map(), comparator: new Map() }, () => option)
+        return equivalent(chosen, raw) && equivalent(other, raw) && simplifier.styled(raw).every((s) => equivalent(s, raw))
       }),
       { numRuns: 150, seed: 15 }
     )
@@ -139,5 +152,6 @@ describe("the learned simplifier (level 5 answers)", () => {
     expect(refused({ simplifyAC: [9999] })).toBe("simplifyAC is malformed")
     expect(refused({ simplifyLift: [0] })).toBe("simplifyLift is malformed")
     expect(refused({ simplifyForm: [123, 34] })).toBe("simplifyForm is malformed")
+    expect(refused({ simplifyRoles: [1, 2, 3] })).toBe("simplifyRoles is malformed")
   })
 })

@@ -22,9 +22,13 @@ import type { TrustedEvaluator } from "../symbolic/schedule.js"
 import { heads } from "../vocabulary.js"
 import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, liftable, nodeOf, type TermTable } from "./discover.js"
 import { foldConstants } from "./fold.js"
-import { bestChoice, emptyScorer, present, trainScorer, type FormScorer } from "./form.js"
-import { abstractNode, decodePattern, encodePattern, headKey, isNode, key, match, withArgs, type Pattern } from "./pattern.js"
+import { bestChoice, emptyScorer, noAnatomy, orderArgs, present, trainScorer, type Anatomy, type FormScorer } from "./form.js"
+import { abstractNode, decodePattern, encodePattern, headKey, isNode, isNumberLeaf, key, match, withArgs, type Pattern } from "./pattern.js"
 import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
+import { makeNormalizer, rowOf, STYLES, type Style } from "./normal.js"
+import { confirmRoles, decodeRoles, discoverRoles, encodeRoles, type Roles } from "./roles.js"
+import { toGraph } from "../../../domain/Graph.js"
+import { ged } from "../../../domain/ged/index.js"
 
 export interface Simplifier {
   /** e in its simplest learned form (e itself when nothing is learned yet). */
@@ -32,6 +36,10 @@ export interface Simplifier {
   /** One learning step on the brain's answers and their training targets. */
   readonly learn: (pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>) => void
   readonly rules: () => ReadonlyArray<Rule>
+  /** e simplified in every presentation style the scorer may choose (tests: each is equivalent). */
+  readonly styled: (e: Expr) => ReadonlyArray<Expr>
+  /** The roles the evaluator showed the heads to play (./roles.ts), if any. */
+  readonly roles: () => Roles | undefined
   readonly associative: () => ReadonlySet<string>
   readonly state: () => BrainState
   readonly loadState: (state: BrainState) => Either.Either<void, BrainError>
@@ -48,6 +56,8 @@ const ROUNDS = 8
 /** Pairs (and their answers' size) used per scorer step: GED is the dear part. */
 const SCORER_PAIRS = 32
 const SCORER_MAX_SIZE = 60
+/** Learning steps whose pairs train the choices by GED (the form's options and the presentation style). */
+const CHOOSING_STEPS = 10
 
 export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   let rules: Array<Rule> = []
@@ -65,6 +75,12 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const memo = new Map<string, Expr>()
   let learned = 0
   let unconfirmed = false
+  let roles: Roles | undefined
+  let normalizer: ReturnType<typeof makeNormalizer> | undefined
+  /** Accumulated GED to the targets per presentation style (./normal.ts). */
+  let styleLoss = new Float64Array(STYLES.length)
+  let anatomy: Anatomy = noAnatomy
+  const style = (): Style => STYLES[styleLoss.reduce((best, l, i, all) => (l < (all[best] as number) ? i : best), 0)] as Style
 
   const trusted = (e: Expr): boolean => canFeaturize(e) && [...headRowsOf(e)].every(evaluator.isLocked)
   const rowKey = (r: number) => headKey(nodeOf(r, []) as never)
@@ -79,6 +95,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const confirmLoaded = () => {
     if (!unconfirmed) return
     unconfirmed = false
+    setRoles(roles === undefined ? undefined : confirmRoles(roles, evaluator.evaluate))
     rules = rules.filter((r) => trusted(r.lhs) && trusted(r.rhs) && !rearranges(r) && confirms(r, evaluator.evaluate))
     refresh()
   }
@@ -90,24 +107,51 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       cachedKey(flat(r.lhs)) === cachedKey(flat(r.rhs))
   }
 
-  const core = (e: Expr): Expr => {
-    let current = e
-    for (let round = 0; round < ROUNDS; round++) {
-      const rewritten = rewrite(current)
-      const folded = foldConstants([groupNumbers(rewritten, ac, lift)], evaluator.evaluate, trusted)[0] as Expr
-      const next = rewrite(folded)
-      if (cachedKey(next) === cachedKey(current)) return next
-      current = next
+  const setRoles = (r: Roles | undefined) => {
+    roles = r
+    normalizer = r === undefined ? undefined : makeNormalizer(r)
+    anatomy = r === undefined ? noAnatomy : anatomyOf(r)
+  }
+  const foldAll = (es: ReadonlyArray<Expr>): Array<Expr> => foldConstants(es, evaluator.evaluate, trusted)
+  /** Each expression stepped to its fixpoint, every step's numbers folded in one batch of the evaluator. */
+  const fixpoint = (es: ReadonlyArray<Expr>, step: (e: Expr) => Expr, after: (e: Expr) => Expr = (e) => e): Array<Expr> => {
+    const current = [...es]
+    let open = current.map((_, i) => i)
+    for (let round = 0; round < ROUNDS && open.length > 0; round++) {
+      const next = foldAll(open.map((i) => step(current[i] as Expr))).map(after)
+      const still: Array<number> = []
+      open.forEach((i, k) => {
+        if (cachedKey(next[k] as Expr) !== cachedKey(current[i] as Expr)) still.push(i)
+        current[i] = next[k] as Expr
+      })
+      open = still
     }
     return current
   }
+  /** The normal form over the discovered algebra (./normal.ts), its numbers folded by the evaluator. */
+  const normalForms = (es: ReadonlyArray<Expr>, extract: boolean, common: boolean): Array<Expr> => {
+    if (normalizer === undefined || roles === undefined) return [...es]
+    const n = normalizer
+    const sumKey = headKey(nodeOf(roles.sum, []) as never)
+    const order = (sum: Expr): Array<Expr> => orderArgs(scorer, sumKey, (sum as { args: ReadonlyArray<Expr> }).args, anatomy)
+    return fixpoint(es, (e) => n.content(n.normalize(e), order as never, extract, common))
+  }
+  const presentedAll = (ns: ReadonlyArray<Expr>, s: Style): Array<Expr> => {
+    const n = normalizer
+    if (n === undefined) return [...ns]
+    return foldAll(foldAll(ns.map((e) => n.present(e, s))).map((e) => n.present(e, s)))
+  }
+  /** The discovered rules to a fixpoint, numbers grouped and folded between rounds. */
+  const rewriteAll = (es: ReadonlyArray<Expr>): Array<Expr> => fixpoint(es, (e) => groupNumbers(rewrite(e), ac, lift), (e) => rewrite(e))
+  const coreAll = (es: ReadonlyArray<Expr>, s: Style = style()): Array<Expr> => rewriteAll(presentedAll(normalForms(es, s.content, s.common), s))
+  const core = (e: Expr, s: Style = style()): Expr => coreAll([e], s)[0] as Expr
 
   const simplify = (e: Expr): Expr => {
     confirmLoaded()
     const k = cachedKey(e)
     const known = memo.get(k)
     if (known !== undefined) return known
-    const out = trusted(e) ? present(core(e), ac, scorer, bestChoice(scorer)) : e
+    const out = trusted(e) ? present(core(e), ac, scorer, bestChoice(scorer), anatomy) : e
     if (memo.size >= MEMO) memo.clear()
     memo.set(k, out)
     return out
@@ -154,6 +198,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       acRows = associativeCommutative(rows, evaluator.evaluate, rng)
       ac = new Set(acRows.map(rowKey))
       liftPairs = liftable(rows, acRows, evaluator.evaluate, rng)
+      setRoles(discoverRoles(rows, acRows, evaluator.evaluate, rng))
       rejected.clear()
       refresh()
     }
@@ -173,7 +218,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       return n
     }
     for (let pass = 0; pass < 3; pass++) {
-      const lhss = harvest(usable.map((p) => core(p.answer)))
+      const lhss = harvest(coreAll(usable.map((p) => p.answer)))
       if (lhss.length === 0) break
       // Under an AC head, a rearrangement of the same head is the form's choice (./form.ts), not a rule.
       const found = discoverRules(lhss, table as TermTable, evaluator.evaluate, frequency, rng).filter((r) => !rearranges(r))
@@ -183,8 +228,23 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       rules = [...rules, ...found]
       refresh()
     }
-    const sample = usable.map((p) => ({ answer: core(p.answer), target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
-    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac)
+    const cores = coreAll(usable.map((p) => p.answer))
+    const sample = usable.map((p, i) => ({ answer: cores[i] as Expr, target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
+    // The choices by GED settle in the first learning steps: later ones only count orders.
+    const choosing = learned <= CHOOSING_STEPS
+    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac, undefined, anatomy, usable.map((p) => p.target), choosing)
+    if (normalizer !== undefined && choosing) {
+      // The presentation style: each one's GED to the targets, the form at its current best.
+      const choice = bestChoice(scorer)
+      const some = usable.filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE).slice(0, SCORER_PAIRS)
+      const normals = [0, 1, 2, 3].map((k) => normalForms(some.map((p) => p.answer), (k & 1) !== 0, (k & 2) !== 0))
+      STYLES.forEach((s, i) => {
+        const outs = rewriteAll(presentedAll(normals[(s.content ? 1 : 0) + (s.common ? 2 : 0)] as Array<Expr>, s))
+        some.forEach((p, k) => {
+          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(outs[k] as Expr, ac, scorer, choice, anatomy)), toGraph(p.target)).distance
+        })
+      })
+    }
     memo.clear()
   }
 
@@ -193,15 +253,26 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     simplify,
     learn,
     rules: () => rules,
+    styled: (e) => {
+      confirmLoaded()
+      return trusted(e) ? STYLES.map((s) => present(core(e, s), ac, scorer, bestChoice(scorer), anatomy)) : [e]
+    },
+    roles: () => {
+      confirmLoaded()
+      return roles
+    },
     associative: () => ac,
     state: () => ({
       simplifyRules: rules.flatMap((r) => [...encodePattern(r.lhs), ...encodePattern(r.rhs)]),
       simplifyAC: [...acRows],
       simplifyLift: liftPairs.flat(),
+      simplifyRoles: encodeRoles(roles),
       simplifyForm: encodeText(
         JSON.stringify({
           precedence: [...scorer.precedence].map(([h, m]) => [h, [...m]]),
-          loss: [...scorer.loss].map(([h, l]) => [h, [...l]])
+          loss: [...scorer.loss].map(([h, l]) => [h, [...l]]),
+          comparator: [...scorer.comparator],
+          style: [...styleLoss]
         })
       )
     }),
@@ -219,11 +290,17 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const rows = state["simplifyAC"] ?? []
       if (rows.some((r) => !Number.isInteger(r) || heads[r] === undefined || arityOf(r) !== 2)) return Either.left(new BrainError({ reason: "BadState", message: "simplifyAC is malformed" }))
       let form: FormScorer = emptyScorer()
+      let styles = new Float64Array(STYLES.length)
       const text = state["simplifyForm"] ?? []
       if (text.length > 0) {
         try {
-          const raw = JSON.parse(String.fromCharCode(...text)) as { precedence: Array<[string, Array<[string, number]>]>; loss: Array<[string, Array<number>]> }
-          form = { precedence: new Map(raw.precedence.map(([h, m]) => [h, new Map(m)])), loss: new Map(raw.loss.map(([h, l]) => [h, Float64Array.from(l)])) }
+          const raw = JSON.parse(String.fromCharCode(...text)) as { precedence: Array<[string, Array<[string, number]>]>; loss: Array<[string, Array<number>]>; style?: Array<number>; comparator?: Array<[string, Array<[number, number]>]> }
+          if (raw.style !== undefined && raw.style.length === STYLES.length) styles = Float64Array.from(raw.style)
+          form = {
+            precedence: new Map(raw.precedence.map(([h, m]) => [h, new Map(m)])),
+            loss: new Map(raw.loss.map(([h, l]) => [h, Float64Array.from(l)])),
+            comparator: new Map(raw.comparator ?? [])
+          }
         } catch {
           return Either.left(new BrainError({ reason: "BadState", message: "simplifyForm is malformed" }))
         }
@@ -231,14 +308,50 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const lifts = state["simplifyLift"] ?? []
       if (lifts.length % 2 !== 0 || lifts.some((r, i) => !Number.isInteger(r) || heads[r] === undefined || arityOf(r) !== (i % 2 === 0 ? 1 : 2)))
         return Either.left(new BrainError({ reason: "BadState", message: "simplifyLift is malformed" }))
+      const claimed = decodeRoles(state["simplifyRoles"] ?? [])
+      if (claimed === "malformed" || (claimed !== undefined && [claimed.sum, claimed.product, claimed.power, claimed.difference, claimed.quotient, claimed.negation].some((r) => r >= heads.length)))
+        return Either.left(new BrainError({ reason: "BadState", message: "simplifyRoles is malformed" }))
+      roles = claimed
+      normalizer = undefined
+      anatomy = noAnatomy
+      styleLoss = styles
       rules = loaded
       acRows = [...rows]
       ac = new Set(acRows.map(rowKey))
       liftPairs = Array.from({ length: lifts.length / 2 }, (_, i) => [lifts[2 * i] as number, lifts[2 * i + 1] as number] as const)
       scorer = form
-      unconfirmed = rules.length > 0
+      unconfirmed = rules.length > 0 || roles !== undefined
       refresh()
       return Either.right(undefined)
     }
   }
+}
+
+/** A number literal's value (its digits read, nothing computed). */
+const valueOf = (e: Expr): number =>
+  e._tag === "Integer" ? Number(e.value) : e._tag === "Rational" ? Number(e.num) / Number(e.den) : e._tag === "Float" ? e.value : Number.NaN
+
+/** Terms without their number coefficient, factors without their number power, and degrees, over the discovered roles. */
+const anatomyOf = (r: Roles): Anatomy => {
+  const keyOf = (row: number) => headKey(nodeOf(row, []) as never)
+  const [sumKey, productKey] = [keyOf(r.sum), keyOf(r.product)]
+  const is = (e: Expr, row: number): boolean => row >= 0 && isNode(e) && rowOf(e) === row
+  const strip = (head: string, e: Expr): Expr => {
+    if (!isNode(e)) return e
+    if (head === sumKey && is(e, r.product)) {
+      const rest = e.args.filter((a) => !isNumberLeaf(a))
+      return rest.length === 0 || rest.length === e.args.length ? e : rest.length === 1 ? (rest[0] as Expr) : withArgs(e, rest)
+    }
+    if (head === productKey && is(e, r.power) && isNumberLeaf(e.args[1] as Expr)) return e.args[0] as Expr
+    return e
+  }
+  const degree = (e: Expr, other: number): number => {
+    if (e._tag === "Symbol") return 1
+    if (isNumberLeaf(e)) return 0
+    if (is(e, r.product) && isNode(e)) return e.args.reduce((s, a) => s + degree(a, other), 0)
+    if (is(e, r.power) && isNode(e) && isNumberLeaf(e.args[1] as Expr)) return degree(e.args[0] as Expr, other) * valueOf(e.args[1] as Expr)
+    if (is(e, r.quotient) && isNode(e)) return degree(e.args[0] as Expr, other) - degree(e.args[1] as Expr, other)
+    return other
+  }
+  return { strip, degree }
 }

@@ -149,7 +149,9 @@ export const discoverRules = (
     // Forms the targets use first (the data's conventions), then the smallest.
     const seen = (p: Pattern) => (frequency(p) > 0 ? 0 : 1)
     candidates.sort((x, y) => seen(x) - seen(y) || size(x) - size(y) || frequency(y) - frequency(x) || (key(x) < key(y) ? -1 : 1))
-    if (candidates.length > 0) proposals.push({ lhs, candidates: candidates.slice(0, 4) })
+    // A form the targets never write is not the data's convention (a leaf always is).
+    const kept = candidates.filter((c) => size(c) === 1 || frequency(c) > 0)
+    if (kept.length > 0) proposals.push({ lhs, candidates: kept.slice(0, 4) })
   })
   if (proposals.length === 0) return []
   const points = randomPoints(rng, CHECK_POINTS)

@@ -17,10 +17,13 @@ import { isNode, isNumberLeaf, withArgs } from "./pattern.js"
 export const MAX_DENOMINATOR = 1000
 const MAX_MAGNITUDE = 2 ** 50
 export const TOLERANCE = 1e-10
+const MIN_MAGNITUDE = 1e-6
 
 /** The small rational p/q equal to v within TOLERANCE·max(1, |v|), by continued fractions; undefined otherwise. */
 export const recogniseRational = (v: number): Expr | undefined => {
   if (!Number.isFinite(v) || Math.abs(v) > MAX_MAGNITUDE) return undefined
+  // A tiny value is not zero (6^−15 is 2e−12): the evaluator's exact zeros are zeros.
+  if (v !== 0 && Math.abs(v) < MIN_MAGNITUDE) return undefined
   const tol = TOLERANCE * Math.max(1, Math.abs(v))
   let [h0, h1, k0, k1] = [1, Math.floor(v), 0, 1]
   let x = v - Math.floor(v)
@@ -44,7 +47,7 @@ const hasSymbol = (e: Expr): boolean => (e._tag === "Symbol" ? true : isNode(e) 
  * all evaluated in one batch of the evaluator.
  */
 export const foldConstants = (exprs: ReadonlyArray<Expr>, evaluate: Evaluator, usable: (e: Expr) => boolean): Array<Expr> => {
-  const pending: Array<Expr> = []
+  let pending: Array<Expr> = []
   const collect = (e: Expr): void => {
     if (!isNode(e)) return
     if (!hasSymbol(e) && usable(e)) pending.push(e)
@@ -52,12 +55,18 @@ export const foldConstants = (exprs: ReadonlyArray<Expr>, evaluate: Evaluator, u
   }
   exprs.forEach(collect)
   if (pending.length === 0) return [...exprs]
-  const values = evaluateAll(pending.map((expr) => ({ expr, bindings: [] })), evaluate)
   const folded = new Map<Expr, Expr>()
-  pending.forEach((e, i) => {
-    const r = recogniseRational(values[i] as number)
-    if (r !== undefined) folded.set(e, r)
-  })
+  // A constant subtree whose value is no small rational, (sin (exp 0)), has its own constant subtrees folded.
+  while (pending.length > 0) {
+    const values = evaluateAll(pending.map((expr) => ({ expr, bindings: [] })), evaluate)
+    const next: Array<Expr> = []
+    pending.forEach((e, i) => {
+      const r = recogniseRational(values[i] as number)
+      if (r !== undefined) folded.set(e, r)
+      else if (isNode(e)) for (const a of e.args) if (isNode(a) && !isNumberLeaf(a)) next.push(a)
+    })
+    pending = next
+  }
   const replace = (e: Expr): Expr => {
     const f = folded.get(e)
     if (f !== undefined) return f

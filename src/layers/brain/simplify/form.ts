@@ -2,19 +2,22 @@
  * The form of an answer: how the arguments of an associative-commutative head are ordered
  * and nested (n-ary, or binary to the left or to the right). A small scorer, trained on
  * the training targets: the order of argument kinds (a number, a symbol, or a head) per
- * head is counted from the targets, and the choice among the candidate conventions is the
- * one whose answers have the least total graph edit distance to the targets under the
- * `[loss]` costs (the seed's GED choosing the brain's output). Only the arrangement of
- * arguments changes, never which arguments: every form is equal to the others.
+ * head is counted from the targets; a comparator (a decision list over a few generic
+ * features of an argument: a number or not, its degree, its kind's rank, its text) is
+ * fitted to the orders the targets show; and the choice among the candidate conventions
+ * is the one whose answers have the least total graph edit distance to the targets under
+ * the `[loss]` costs (the seed's GED choosing the brain's output). Only the arrangement
+ * of arguments changes, never which arguments: every form is equal to the others.
  */
 import type { Expr } from "../../../domain/Expr.js"
 import { toGraph } from "../../../domain/Graph.js"
 import { defaultGedCosts, ged, type GedCosts } from "../../../domain/ged/index.js"
 import { headKey, isNode, isNumberLeaf, withArgs, type Node } from "./pattern.js"
+import { cachedKey } from "./rewrite.js"
 
-/** Nesting conventions, and orders: by the learned rank, its reverse, or as the rewriter left them. */
+/** Nesting conventions, and orders: by the learned rank, its reverse, as the rewriter left them, or by the fitted comparator. */
 export const NESTINGS = ["flat", "left", "right"] as const
-export const ORDERS = ["rank", "reverse", "keep"] as const
+export const ORDERS = ["rank", "reverse", "keep", "learned"] as const
 export const OPTIONS = NESTINGS.length * ORDERS.length
 
 export interface FormScorer {
@@ -22,28 +25,44 @@ export interface FormScorer {
   readonly precedence: Map<string, Map<string, number>>
   /** Accumulated GED per head key and option (nesting × order). */
   readonly loss: Map<string, Float64Array>
+  /** Per head, the fitted comparator: (feature, direction) pairs compared in turn. */
+  readonly comparator: Map<string, Array<[number, number]>>
 }
 
-export const emptyScorer = (): FormScorer => ({ precedence: new Map(), loss: new Map() })
+export const emptyScorer = (): FormScorer => ({ precedence: new Map(), loss: new Map(), comparator: new Map() })
 
-const kindOf = (e: Expr): string => (isNumberLeaf(e) ? "#" : e._tag === "Symbol" ? "$" : headKey(e as Node))
+/**
+ * What an argument of an AC head is made of, from the algebra the evaluator showed
+ * (./roles.ts): the argument without its number coefficient (a term of a sum) or its
+ * power (a factor of a product), and its degree in the symbols, an atom that is neither
+ * a symbol nor a number counting `other`.
+ */
+export interface Anatomy {
+  readonly strip: (head: string, e: Expr) => Expr
+  readonly degree: (e: Expr, other: number) => number
+}
+export const noAnatomy: Anatomy = { strip: (_, e) => e, degree: () => 0 }
+
+const plainKind = (e: Expr): string => (isNumberLeaf(e) ? "#" : e._tag === "Symbol" ? "$" : headKey(e as Node))
 
 const flatArgs = (e: Node, ac: ReadonlySet<string>): Array<Expr> =>
   e.args.flatMap((a) => (isNode(a) && a._tag === e._tag && headKey(a) === headKey(e) && ac.has(headKey(e)) ? flatArgs(a, ac) : [a]))
 
 /** Counts, in the targets, which kind of argument comes first under each AC head. */
-export const countPrecedence = (scorer: FormScorer, targets: ReadonlyArray<Expr>, ac: ReadonlySet<string>): void => {
+export const countPrecedence = (scorer: FormScorer, targets: ReadonlyArray<Expr>, ac: ReadonlySet<string>, anatomy: Anatomy = noAnatomy): void => {
   const visit = (e: Expr): void => {
     if (!isNode(e)) return
     if (ac.has(headKey(e))) {
+      const head = headKey(e)
       const args = flatArgs(e, ac)
-      const counts = scorer.precedence.get(headKey(e)) ?? new Map<string, number>()
+      const counts = scorer.precedence.get(head) ?? new Map<string, number>()
+      const kinds = args.map((a) => plainKind(anatomy.strip(head, a)))
       for (let i = 0; i < args.length; i++)
         for (let j = i + 1; j < args.length; j++) {
-          const k = `${kindOf(args[i] as Expr)}>${kindOf(args[j] as Expr)}`
+          const k = `${kinds[i]}>${kinds[j]}`
           counts.set(k, (counts.get(k) ?? 0) + 1)
         }
-      scorer.precedence.set(headKey(e), counts)
+      scorer.precedence.set(head, counts)
       args.forEach(visit)
     } else e.args.forEach(visit)
   }
@@ -62,6 +81,72 @@ const rank = (scorer: FormScorer, head: string, kind: string): number => {
   return r
 }
 
+/** An argument's features: number or not, degree (other atoms 0, ½, 1), its kind's rank, its text. */
+type Features = [number, number, number, number, number, string]
+const FEATURES = 6
+const featuresOf = (scorer: FormScorer, head: string, e: Expr, anatomy: Anatomy): Features => {
+  const core = anatomy.strip(head, e)
+  return [isNumberLeaf(e) ? 1 : 0, anatomy.degree(core, 0), anatomy.degree(core, 0.5), anatomy.degree(core, 1), rank(scorer, head, plainKind(core)), cachedKey(core)]
+}
+const compareFeature = (x: Features, y: Features, f: number): number => {
+  const a = x[f] as number | string
+  const b = y[f] as number | string
+  return a < b ? -1 : a > b ? 1 : 0
+}
+const compareBy = (list: ReadonlyArray<[number, number]>, x: Features, y: Features): number => {
+  for (const [f, d] of list) {
+    const c = compareFeature(x, y, f)
+    if (c !== 0) return d * c
+  }
+  return 0
+}
+
+/**
+ * Fits each AC head's comparator to the targets' orders: greedily, the (feature,
+ * direction) that orders the most still-tied pairs of arguments as the targets do.
+ */
+export const fitComparator = (scorer: FormScorer, targets: ReadonlyArray<Expr>, ac: ReadonlySet<string>, anatomy: Anatomy): void => {
+  const pairs = new Map<string, Array<[Features, Features]>>()
+  const visit = (e: Expr): void => {
+    if (!isNode(e)) return
+    const head = headKey(e)
+    if (!ac.has(head)) return e.args.forEach(visit)
+    const args = flatArgs(e, ac)
+    const fs = args.map((a) => featuresOf(scorer, head, a, anatomy))
+    const list = pairs.get(head) ?? []
+    for (let i = 0; i < args.length; i++) for (let j = i + 1; j < args.length; j++) list.push([fs[i] as Features, fs[j] as Features])
+    pairs.set(head, list)
+    args.forEach(visit)
+  }
+  targets.forEach(visit)
+  for (const [head, list] of pairs) {
+    const chosen: Array<[number, number]> = []
+    let open = list.filter(([x, y]) => compareBy(chosen, x, y) === 0)
+    for (let step = 0; step < FEATURES && open.length > 0; step++) {
+      let best: [number, number] | undefined
+      let bestScore = 0
+      for (let f = 0; f < FEATURES; f++)
+        for (const d of [1, -1]) {
+          if (chosen.some(([g]) => g === f)) continue
+          let score = 0
+          for (const [x, y] of open) score -= d * compareFeature(x, y, f)
+          if (score > bestScore) [best, bestScore] = [[f, d], score]
+        }
+      if (best === undefined) break
+      chosen.push(best)
+      open = open.filter(([x, y]) => compareBy(chosen, x, y) === 0)
+    }
+    scorer.comparator.set(head, chosen)
+  }
+}
+
+/** Arguments of an AC head in the fitted comparator's order (stable). */
+export const orderArgs = (scorer: FormScorer, head: string, args: ReadonlyArray<Expr>, anatomy: Anatomy): Array<Expr> => {
+  const list = scorer.comparator.get(head) ?? []
+  if (list.length === 0) return [...args]
+  return args.map((a, i) => ({ a, i, f: featuresOf(scorer, head, a, anatomy) })).sort((x, y) => compareBy(list, x.f, y.f) || x.i - y.i).map((x) => x.a)
+}
+
 /** The choice per head: an option index (nesting × order), or the best accumulated one. */
 export type Choice = (head: string) => number
 
@@ -74,23 +159,28 @@ export const bestChoice = (scorer: FormScorer): Choice => (head) => {
 }
 
 /** An expression (AC heads flat, as the rewriter leaves them) in the chosen form. */
-export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, choice: Choice): Expr => {
+export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, choice: Choice, anatomy: Anatomy = noAnatomy): Expr => {
   if (!isNode(e)) return e
-  const args = e.args.map((a) => present(a, ac, scorer, choice))
+  const args = e.args.map((a) => present(a, ac, scorer, choice, anatomy))
   const head = headKey(e)
   if (!ac.has(head) || args.length < 2) return withArgs(e, args)
   const option = choice(head)
   const order = ORDERS[option % ORDERS.length]
   const nesting = NESTINGS[Math.floor(option / ORDERS.length)]
   const counts = scorer.precedence.get(head)
+  const kindOf = (a: Expr) => plainKind(anatomy.strip(head, a))
   // Kinds seen in this order and the other: their counts decide; otherwise their overall ranks.
   const before = (x: { k: string; r: number }, y: { k: string; r: number }): number => {
     const xy = counts?.get(`${x.k}>${y.k}`) ?? 0
     const yx = counts?.get(`${y.k}>${x.k}`) ?? 0
     return xy + yx > 0 ? yx - xy : y.r - x.r
   }
-  const ranked = order === "keep" ? args : args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)) }))
-    .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || x.i - y.i).map((x) => x.a)
+  let ranked: Array<Expr>
+  if (order === "keep") ranked = args
+  else if (order === "learned") ranked = orderArgs(scorer, head, args, anatomy)
+  else
+    ranked = args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)) }))
+      .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || x.i - y.i).map((x) => x.a)
   if (nesting === "flat" || ranked.length === 2) return withArgs(e, ranked)
   if (nesting === "left") return ranked.slice(1).reduce((acc, a) => withArgs(e, [acc, a]), ranked[0] as Expr)
   return ranked.slice(0, -1).reduceRight((acc, a) => withArgs(e, [a, acc]), ranked[ranked.length - 1] as Expr)
@@ -105,17 +195,22 @@ const headsIn = (e: Expr, ac: ReadonlySet<string>, into: Set<string>): Set<strin
 }
 
 /**
- * One training step of the scorer: precedence counted from the targets, then for each AC
- * head, each option's total GED to the targets (the other heads at their current best)
- * added to its accumulated loss.
+ * One training step of the scorer: precedence counted and the comparator fitted on the
+ * targets, then for each AC head, each option's total GED to the targets (the other heads
+ * at their current best) added to its accumulated loss.
  */
 export const trainScorer = (
   scorer: FormScorer,
   pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>,
   ac: ReadonlySet<string>,
-  costs: GedCosts = defaultGedCosts
+  costs: GedCosts = defaultGedCosts,
+  anatomy: Anatomy = noAnatomy,
+  fitTargets: ReadonlyArray<Expr> = pairs.map((p) => p.target),
+  withGed = true
 ): void => {
-  countPrecedence(scorer, pairs.map((p) => p.target), ac)
+  countPrecedence(scorer, fitTargets, ac, anatomy)
+  fitComparator(scorer, fitTargets, ac, anatomy)
+  if (!withGed) return
   const current = bestChoice(scorer)
   const targets = pairs.map((p) => toGraph(p.target))
   const seen = new Set<string>()
@@ -125,7 +220,7 @@ export const trainScorer = (
     for (let option = 0; option < OPTIONS; option++) {
       const choice: Choice = (h) => (h === head ? option : current(h))
       pairs.forEach((p, i) => {
-        l[option] = (l[option] as number) + ged(toGraph(present(p.answer, ac, scorer, choice)), targets[i] as ReturnType<typeof toGraph>, costs).distance
+        l[option] = (l[option] as number) + ged(toGraph(present(p.answer, ac, scorer, choice, anatomy)), targets[i] as ReturnType<typeof toGraph>, costs).distance
       })
     }
     scorer.loss.set(head, l)
