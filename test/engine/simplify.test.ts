@@ -50,6 +50,11 @@ describe("simplify", () => {
     expect(s(input)).toBe(expected)
   })
 
+  it("is idempotent where a float sits among exact numbers (a counterexample fast-check found)", () => {
+    const once = simplify(Either.getOrThrow(parse("(- (/ (- 0.0 x 1) 2) 0 1)")))
+    expect(print(simplify(once))).toBe(print(once))
+  })
+
   it("is idempotent", () => {
     fc.assert(
       fc.property(realExpr(["x", "y"], 4, true), (e) => {

@@ -25,6 +25,7 @@
  * - present.ts: the normal form back into readable Polish.
  */
 import type { Expr } from "../../domain/Expr.js"
+import { equals } from "../../domain/Expr.js"
 import { EngineError } from "../../services/Engine.js"
 import * as N from "./numeric.js"
 import { MINUS_ONE, mkOp, numOf } from "./simplify/core.js"
@@ -90,9 +91,20 @@ export const normalize = (e: Expr): Expr => {
 /** Canonical, readable, idempotent, value-preserving. Throws EngineError. */
 export const simplify = (e: Expr): Expr => {
   try {
-    return present(normalizeRec(e))
+    let out = present(normalizeRec(e))
+    // A float among exact numbers can leave a presented form that normalizes further
+    // ((x + 1.0)/2 + 1 is merged only once it is read back): with floats, pass again
+    // until the form is a fixed point, so that simplify stays idempotent.
+    for (let pass = 0; pass < 4 && hasFloat(out); pass++) {
+      const next = present(normalizeRec(out))
+      if (equals(next, out)) break
+      out = next
+    }
+    return out
   } catch (err) {
     throw tooDeep(err) ?? err
   }
 }
+
+const hasFloat = (e: Expr): boolean => e._tag === "Float" || ((e._tag === "Op" || e._tag === "Fn") && e.args.some(hasFloat))
 
