@@ -67,6 +67,7 @@ describe("expression answers (level 5)", () => {
     }
     expect(refused({ emitter: [1, 2] })).toBe("BadState: emitter has the wrong length")
     expect(refused({ tangentTerms: [0, 1, 2, 3, 1, 0, 9999, 1] })).toBe("BadState: tangentTerms is malformed")
+    expect(refused({ tangentRules: [1, 0, 2, 1, 0, 1] })).toMatch(/^BadState: tangentRules holds rules in a format this version does not read/)
     // An empty state: nothing learned, no answers.
     const blank = makeSymbolicHeads(trusting)
     Effect.runSync(blank.loadState({}))

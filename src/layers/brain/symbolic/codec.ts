@@ -12,6 +12,9 @@ export const encodeRules = (writer: Writer, lead: readonly [number, number], rul
   ...[...rules].flatMap(([h, terms]) => [h, ...encodeRule(terms)])
 ]
 
+/** The key each kind of rules was saved under before rules were built from the vocabulary. */
+const FORMER_KEYS: Readonly<Record<string, string>> = { tangentTerms: "tangentRules", antiTerms: "antiRules" }
+
 /**
  * Rules saved under `key` (encodeRules): undefined when none were saved, a BadState error
  * when they do not decode.
@@ -21,6 +24,9 @@ export const savedRules = (
   key: string
 ): Either.Either<{ readonly writer: Writer; readonly lead: readonly [number, number]; readonly heads: Map<number, ReadonlyArray<RuleTerm>> } | undefined, BrainError> => {
   const flat = state[key] ?? []
+  const older = FORMER_KEYS[key]
+  if (older !== undefined && (state[older] ?? []).length > 0)
+    return Either.left(new BrainError({ reason: "BadState", message: `${older} holds rules in a format this version does not read (rules over fixed factors): train the model again` }))
   if (flat.length === 0) return Either.right(undefined)
   const bad = Either.left(new BrainError({ reason: "BadState", message: `${key} is malformed` }))
   const writer = decodeWriter(flat.slice(0, 4))
