@@ -16,7 +16,7 @@ export const isNode = (e: Expr): e is Node => e._tag === "Op" || e._tag === "Fn"
 export const isNumberLeaf = (e: Expr): boolean => e._tag === "Integer" || e._tag === "Rational" || e._tag === "Float"
 export const variable = (i: number): Expr => ({ _tag: "Symbol", name: `?${i}` })
 export const isVariable = (e: Expr): boolean => e._tag === "Symbol" && e.name.startsWith("?")
-/** A node's head as a key ("+", "sin", …): compared, never interpreted. */
+/** A node's head as a key (its name in the grammar): compared, never interpreted. */
 export const headKey = (e: Node): string => (e._tag === "Op" ? e.op : e.fn)
 export const withArgs = (e: Node, args: ReadonlyArray<Expr>): Expr =>
   e._tag === "Op" ? { _tag: "Op", op: e.op, args } : { _tag: "Fn", fn: e.fn, args }

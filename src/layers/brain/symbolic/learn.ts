@@ -173,17 +173,15 @@ const fitHead = (samples: ReadonlyArray<TangentSample>, unary: boolean, evaluate
   }
   if (terms.every(isUnknown)) return undefined
   // Both slots together, on every sample where each moving child's tangent is known.
+  const unknownSlots = terms.filter(isUnknown).map((t) => t.slot)
+  const known = terms.filter((t) => !isUnknown(t)).map((t) => ({ slot: t.slot, c: valueOf(t.coefficient, constants), values: columns[ms.indexOf(t.factors)] as Float64Array }))
   let hits = 0
   let count = 0
   samples.forEach((s, i) => {
-    if (terms.some((t) => isUnknown(t) && (t.slot === 0 ? s.du : s.dv) !== 0)) return
+    if (unknownSlots.some((slot) => (slot === 0 ? s.du : s.dv) !== 0)) return
     count++
     let sum = 0
-    for (const t of terms) {
-      if (isUnknown(t)) continue
-      const m = ms.indexOf(t.factors)
-      sum += valueOf(t.coefficient, constants) * ((columns[m] as Float64Array)[i] as number) * (t.slot === 0 ? s.du : s.dv)
-    }
+    for (const t of known) sum += t.c * (t.values[i] as number) * (t.slot === 0 ? s.du : s.dv)
     if (Math.abs(sum - s.y) <= 1e-5 * (1 + Math.abs(s.y))) hits++
   })
   return hits >= 0.95 * count ? terms : undefined
