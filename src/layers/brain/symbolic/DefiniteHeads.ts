@@ -19,12 +19,13 @@ import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../
 import { isCorrectNumber, numberOfAnswer } from "../../grading.js"
 import { canFeaturize, featurize, freeSymbols, unknownOf, type BrainInput } from "../featurize.js"
 import { headRow, heads, nodeOf } from "../vocabulary.js"
-import { emitAntitangent, learnAntiRules, type AntiRules } from "./antiderivative.js"
+import { learnAntiRules } from "./antiderivative.js"
+import { emitAntitangent, tangentVerifier, type AntiRules, type Verifier } from "./antitangentEmit.js"
 import type { TangentRules } from "./emit.js"
 import { END_STEP, endValue, interiorPoints, type TangentClaim } from "../selfCheck.js"
 import { constantBindings, symbolsOf, type KnownAntitangent } from "./SymbolicHeads.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
-import { encodeRules, savedRules } from "./codec.js"
+import { encodeRuleLists, savedRules } from "./codec.js"
 
 export const DEFINITE_EMITTERS = ["antitangent at b minus at a", "antitangent at a minus at b", "f at b minus at a"] as const
 
@@ -57,11 +58,21 @@ export const definiteOf = (input: BrainInput): Definite | undefined => {
 }
 
 
-/** The expression emitter `kind` writes for p (its antitangent, or f itself), undefined without one. */
-const emittedOf = (p: Definite, kind: number, rules: AntiRules | undefined, tangents: TangentRules | undefined, known: KnownAntitangent): Expr | undefined =>
+/**
+ * The expression emitter `kind` writes for p (its antitangent, or f itself), undefined
+ * without one. Where a head has several rules, the first that holds inside [a, b] is used.
+ */
+const emittedOf = (p: Definite, kind: number, rules: AntiRules | undefined, tangents: TangentRules | undefined, known: KnownAntitangent, verify: Verifier): Expr | undefined =>
   kind < 0 ? undefined
   : kind === 2 ? p.f
-  : (known(p.f, p.variable)?.antitangent ?? (rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents, headRow)))
+  : (known(p.f, p.variable)?.antitangent ?? (rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents, headRow, verify)))
+
+/** Where a rule of p's integrand is checked: inside [a, b], other symbols bound as the answer's check binds them. */
+const verifierOf = (evaluate: TrustedEvaluator["evaluate"], p: Definite): Verifier =>
+  tangentVerifier(evaluate, p.variable, interiorPoints(p.a, p.b), [...constantBindings(p.constants), ...p.bindings])
+
+/** Wrong answers in a step (at least this many) show that a rule does not hold everywhere: further rules are looked for. */
+const STALE_ANSWERS = 2
 
 export interface DefiniteHeads {
   readonly canLearn: (ex: BrainExample) => boolean
@@ -89,7 +100,7 @@ export const makeDefiniteHeads = (
     const inputs: Array<BrainInput> = []
     const owners: Array<number> = []
     problems.forEach((p, i) => {
-      const e = emittedOf(p, kind(p), rules, tangents(), known)
+      const e = emittedOf(p, kind(p), rules, tangents(), known, verifierOf(evaluator.evaluate, p))
       if (e === undefined || !canFeaturize(e)) return
       // Each bound and two steps inside: the emitted expression is read at a bound as its limit from inside.
       const inward = Math.sign(p.b - p.a) * END_STEP
@@ -122,9 +133,21 @@ export const makeDefiniteHeads = (
       slot = searchStep(
         examples,
         progress.fraction,
-        { hasRule: (h) => rules?.heads.has(h) === true, emitter, slot },
-        (_, now) =>
-          (rules = learnAntiRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules, { usable: evaluator.isLocked })),
+        {
+          hasRule: (h) => rules?.heads.has(h) === true,
+          emitter,
+          slot,
+          stale: () => {
+            const antitangents = examples.filter(({ p }) => (emitter[p.root] as number) === 0 || (emitter[p.root] as number) === 1)
+            const v = valuesOf(antitangents.map(({ p }) => p), (p) => emitter[p.root] as number)
+            return antitangents.filter(({ y }, i) => !isCorrectNumber(v[i] as number, y)).length >= STALE_ANSWERS
+          }
+        },
+        (missing, now) =>
+          (rules = learnAntiRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules, {
+            usable: evaluator.isLocked,
+            refit: missing.size === 0
+          })),
         (mine) =>
           DEFINITE_EMITTERS.map((_, kind) => {
             const v = valuesOf(mine.map(({ p }) => p), () => kind)
@@ -147,7 +170,7 @@ export const makeDefiniteHeads = (
       where.forEach((i, k) => {
         const p = problems[k] as Definite
         const kind = emitter[p.root] as number
-        const e = emittedOf(p, kind, rules, tangents(), known)
+        const e = emittedOf(p, kind, rules, tangents(), known, verifierOf(evaluator.evaluate, p))
         // An antitangent emitter claims that e's tangent is f inside [a, b]: checked on the brain's own values.
         const claim: TangentClaim | undefined =
           e === undefined || kind === 2
@@ -166,7 +189,7 @@ export const makeDefiniteHeads = (
       return out
     },
     state: () => ({
-      antiTerms: rules === undefined ? [] : encodeRules(rules.writer, [rules.numberAlpha ?? NaN, rules.variableAlpha ?? NaN], rules.heads),
+      antiTerms: rules === undefined ? [] : encodeRuleLists(rules.writer, [rules.numberAlpha ?? NaN, rules.variableAlpha ?? NaN], rules.heads),
       definiteEmitter: [...emitter],
       definiteSlot: [slot]
     }),
@@ -175,7 +198,7 @@ export const makeDefiniteHeads = (
         slot = yield* restoreSearch(state, "definiteEmitter", "definiteSlot", emitter)
         const saved = yield* savedRules(state, "antiTerms")
         const alpha = (x: number) => (Number.isNaN(x) ? undefined : x)
-        rules = saved === undefined ? undefined : { heads: saved.heads, numberAlpha: alpha(saved.lead[0]), variableAlpha: alpha(saved.lead[1]), writer: saved.writer }
+        rules = saved === undefined ? undefined : { heads: saved.lists, numberAlpha: alpha(saved.lead[0]), variableAlpha: alpha(saved.lead[1]), writer: saved.writer }
       })
   }
 

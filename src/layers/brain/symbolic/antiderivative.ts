@@ -12,29 +12,25 @@
  * differences of the brain's own values, equals the node's value. Nothing here knows what
  * a head means.
  */
-import type { Expr, FnExpr, OpExpr } from "../../../domain/Expr.js"
-import { sym } from "../../../domain/Expr.js"
+import type { Expr } from "../../../domain/Expr.js"
 import { nestBinary } from "../../../domain/Grammar.js"
 import type { Rng } from "../../../domain/Random.js"
-import { featurize, type FeaturizedBatch } from "../featurize.js"
+import { canFeaturize, featurize, type FeaturizedBatch } from "../featurize.js"
+import { checkTangents } from "../selfCheck.js"
 import { arityOf, heads as vocabulary } from "../vocabulary.js"
 import { constantTable, exactCoefficient, exactValue, rationalize } from "./coefficient.js"
-import { emitTangent, NoRule, rationalLeaf, termExpr, type HeadRowOf, type TangentRules } from "./emit.js"
+import { emitAntitangent, emitParts, tangentVerifier, type AntiRules } from "./antitangentEmit.js"
+import type { HeadRowOf, TangentRules } from "./emit.js"
 import { monomialColumns, monomials, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
 import { finiteHeads, type Evaluator } from "./learn.js"
 import { bestSubset } from "./subset.js"
-import { findWriter, numberLeaf, productOf, signedSum, type Writer } from "./writer.js"
+import { findWriter } from "./writer.js"
 
-export interface AntiRules {
-  readonly heads: ReadonlyMap<number, ReadonlyArray<RuleTerm>>
-  /** α of a number leaf and of the variable's leaf (undefined until learned). */
-  readonly numberAlpha: number | undefined
-  readonly variableAlpha: number | undefined
-  readonly writer: Writer
-}
-
-/** The candidate monomials of a head's antitangent rule. */
-const candidateMonomials = (unary: boolean, usable: (h: number) => boolean): Array<ReadonlyArray<Factor>> => {
+/**
+ * The candidate monomials of a head's antitangent rule; a further rule of a two-argument
+ * head (learned where its first did not hold) may also use the parts atoms.
+ */
+const candidateMonomials = (unary: boolean, usable: (h: number) => boolean, further = false): Array<ReadonlyArray<Factor>> => {
   const slots: ReadonlyArray<0 | 1> = unary ? [0] : [0, 1]
   const once = (atom: Atom, power: 1 | -1 = 1): Factor => ({ atom, power })
   const simple: Array<Factor> = [
@@ -43,7 +39,8 @@ const candidateMonomials = (unary: boolean, usable: (h: number) => boolean): Arr
     once({ kind: "variable" }),
     ...slots.map((slot) => once({ kind: "tangent", slot }, -1)),
     ...slots.map((slot) => once({ kind: "antitangent", slot })),
-    ...(unary ? [] : [once({ kind: "shifted", slot: 1, by: 1 }, -1)])
+    ...(unary ? [] : [once({ kind: "shifted", slot: 1, by: 1 }, -1)]),
+    ...(unary || !further ? [] : slots.map((slot) => once({ kind: "parts", slot })))
   ]
   const rows = vocabulary.map((_, h) => h).filter(usable)
   const applied: Array<Factor> = [
@@ -53,56 +50,6 @@ const candidateMonomials = (unary: boolean, usable: (h: number) => boolean): Arr
   // A one-argument head's rule may take three factors (∫ sqrt u = ⅔ · node · u / du): its
   // candidates are few; a two-argument head's, with twice the atoms, stay at two.
   return unary ? monomials(simple, applied, 3, 3) : monomials(simple, applied, 2, 2)
-}
-
-interface Context {
-  readonly variable: string
-  readonly rules: AntiRules
-  readonly tangents: TangentRules | undefined
-  readonly headRowOf: HeadRowOf
-}
-
-const antitangent = (e: Expr, c: Context): Expr => {
-  const w = c.rules.writer
-  if (e._tag !== "Op" && e._tag !== "Fn") {
-    const alpha = e._tag === "Symbol" && e.name === c.variable ? c.rules.variableAlpha : c.rules.numberAlpha
-    if (alpha === undefined) throw new NoRule()
-    const body = [e, sym(c.variable)]
-    return productOf(w, alpha === 1 ? body : [rationalLeaf(alpha), ...body]) as Expr
-  }
-  const node = nestBinary(e)
-  if (node.args.length === 0) throw new NoRule()
-  const terms = c.rules.heads.get(c.headRowOf(node, node.args.length === 1 ? 1 : 2))
-  if (terms === undefined) throw new NoRule()
-  const u = node.args[0] as Expr
-  const v = node.args[1]
-  const child = (slot: 0 | 1): Expr => {
-    const x = slot === 0 ? u : v
-    if (x === undefined) throw new NoRule()
-    return x
-  }
-  const more = (a: Atom): Expr => {
-    if (a.kind === "variable") return sym(c.variable)
-    if (a.kind === "antitangent") return antitangent(child(a.slot), c)
-    if (a.kind === "tangent") {
-      if (c.tangents === undefined) throw new NoRule()
-      const d = emitTangent(child(a.slot), c.variable, c.tangents, c.headRowOf)
-      if (d === undefined) throw new NoRule()
-      return d
-    }
-    throw new NoRule()
-  }
-  return signedSum(w, terms.map((t) => termExpr(w, t, { node, u, v, more }, undefined))) ?? numberLeaf(0)
-}
-
-/** An antitangent of e along `variable`, or undefined where a head (or a tangent it needs) has no rule. */
-export const emitAntitangent = (e: Expr, variable: string, rules: AntiRules, tangents: TangentRules | undefined, headRowOf: HeadRowOf): Expr | undefined => {
-  try {
-    return antitangent(e, { variable, rules, tangents, headRowOf })
-  } catch (error) {
-    if (error instanceof NoRule || error instanceof RangeError) return undefined
-    throw error
-  }
 }
 
 // ---- learning ------------------------------------------------------------------------
@@ -128,7 +75,14 @@ export const learnAntiRules = (
   headRowOf: HeadRowOf,
   rng: Rng,
   known: AntiRules | undefined,
-  options: { readonly range?: readonly [number, number]; readonly maxSamples?: number; readonly points?: number; readonly usable?: (head: number) => boolean } = {}
+  options: {
+    readonly range?: readonly [number, number]
+    readonly maxSamples?: number
+    readonly points?: number
+    readonly usable?: (head: number) => boolean
+    /** Also look for nodes of heads with rules where none of them holds, and learn a further rule from those. */
+    readonly refit?: boolean
+  } = {}
 ): AntiRules | undefined => {
   const usable = options.usable ?? finiteHeads(evaluate)
   const writer = known?.writer ?? tangents?.writer ?? findWriter(evaluate, usable)
@@ -174,63 +128,110 @@ export const learnAntiRules = (
     }
   }
 
+  /** A node with its children's antitangents (and, for a further rule, the parts atoms) where the rules write them. */
+  const sampleOf = (row: number, c0: number, c1: number, further: boolean): Sample => {
+    const Au = emitAt(rowExpr[c0] as Expr, row)
+    const Av = c1 === 0 ? undefined : emitAt(rowExpr[c1] as Expr, row)
+    const [u, v] = [rowExpr[c0] as Expr, rowExpr[c1] as Expr]
+    const partsOf = (slot: 0 | 1) => (further ? emitParts(u, v, slot, variableOf(row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(row), [x0Of(row)])) : undefined)
+    return { row, c0, c1, Au, Av, Pu: partsOf(0), Pv: partsOf(1), known: Au !== undefined && (c1 === 0 || Av !== undefined) }
+  }
+  /** Per head, the nodes (of `held`) whose children's antitangents are known where none of its rules holds, by the brain's values at the node's point. */
+  const failingNodes = (held: ReadonlyMap<number, ReadonlyArray<number>>): Map<number, Array<Sample>> => {
+    const candidates: Array<{ h: number; sample: Sample; A: Expr | undefined }> = []
+    for (const [h, rows] of held)
+      for (const row of rows) {
+        const level = levelOf(base, row)
+        const sample = sampleOf(row, level.child0[row - level.start] as number, level.child1[row - level.start] as number, false)
+        if (sample.known) candidates.push({ h, sample, A: emitAt(rowExpr[row] as Expr, row) })
+      }
+    const checked = candidates.filter((c) => c.A !== undefined && canFeaturize(c.A))
+    const verdicts = checkTangents(
+      evaluate,
+      checked.map(({ sample, A }) => ({ f: A as Expr, g: rowExpr[sample.row] as Expr, describe: "the node", source: "its antitangent", variable: variableOf(sample.row), bindings: [], points: [x0Of(sample.row)], minPoints: 1 }))
+    )
+    const holds = new Set(checked.filter((_, k) => verdicts[k] === undefined))
+    const out = new Map<number, Array<Sample>>()
+    for (const c of candidates) {
+      if (holds.has(c)) continue
+      const level = levelOf(base, c.sample.row)
+      const j = c.sample.row - level.start
+      out.set(c.h, [...(out.get(c.h) ?? []), sampleOf(c.sample.row, level.child0[j] as number, level.child1[j] as number, true)])
+    }
+    return out
+  }
   /** The variable of the problem a row belongs to. */
   const variableOf = (row: number) => (problems[exampleOf(base, row)] as AntiProblem).variable
+  const x0Of = (row: number) => xs[exampleOf(base, row)] as number
+  // Where a head has several rules, emission tries each at the sample's own point.
+  const emitAt = (e: Expr, row: number) => emitAntitangent(e, variableOf(row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(row), [x0Of(row)]))
+  const refitted = new Set<number>()
   for (let pass = 0; pass < 8; pass++) {
     // Every node of a head without a rule, with its children's antitangents where known.
-    const nodes = new Map<number, Array<{ row: number; c0: number; c1: number; Au: Expr | undefined; Av: Expr | undefined; known: boolean }>>()
+    const nodes = new Map<number, Array<Sample>>()
+    // Nodes of heads with rules, to check whether one of them holds there.
+    const held = new Map<number, Array<number>>()
     for (const level of base.levels)
       for (let j = 0; j < level.count; j++) {
         const h = level.head[j] as number
-        if (rules.heads.has(h)) continue
+        const row = level.start + j
+        const ruled = rules.heads.get(h)
+        if (ruled !== undefined) {
+          if (options.refit !== true || refitted.has(h) || ruled.length >= MAX_RULES || arityOf(h) !== 2) continue
+          const rows = held.get(h) ?? []
+          if (rows.length < maxSamples) rows.push(row)
+          held.set(h, rows)
+          continue
+        }
         const list = nodes.get(h) ?? []
         if (list.length >= maxSamples) continue
-        const c0 = level.child0[j] as number
-        const c1 = level.child1[j] as number
-        const variable = variableOf(level.start + j)
-        const Au = emitAntitangent(rowExpr[c0] as Expr, variable, rules, tangents, headRowOf)
-        const Av = c1 === 0 ? undefined : emitAntitangent(rowExpr[c1] as Expr, variable, rules, tangents, headRowOf)
-        list.push({ row: level.start + j, c0, c1, Au, Av, known: Au !== undefined && (c1 === 0 || Av !== undefined) })
+        list.push(sampleOf(row, level.child0[j] as number, level.child1[j] as number, false))
         nodes.set(h, list)
       }
-    if (nodes.size === 0) break
-    // The children's antitangents at the five inner grid points, by the same evaluator.
+    const failing = failingNodes(held)
+    if (nodes.size === 0 && failing.size === 0) break
+    // The antitangents a fit reads at the five inner grid points of each sample, by the same evaluator.
     const pending: Array<{ expr: Expr; bindings: ReadonlyArray<readonly [string, number]> }> = []
-    const index = new Map<Expr, number>()
-    for (const list of nodes.values())
-      for (const s of list)
-        for (const e of [s.Au, s.Av])
-          if (e !== undefined && !index.has(e)) {
-            index.set(e, pending.length)
-            const x0 = xs[exampleOf(base, s.row)] as number
-            for (let j = -2; j <= 2; j++) pending.push({ expr: e, bindings: [[variableOf(s.row), x0 + j * STEP]] })
+    const index = new Map<Sample, Map<Expr, number>>()
+    for (const list of [...nodes.values(), ...failing.values()])
+      for (const s of list) {
+        const mine = new Map<Expr, number>()
+        for (const e of [s.Au, s.Av, s.Pu, s.Pv])
+          if (e !== undefined && !mine.has(e)) {
+            mine.set(e, pending.length)
+            for (let j = -2; j <= 2; j++) pending.push({ expr: e, bindings: [[variableOf(s.row), x0Of(s.row) + j * STEP]] })
           }
+        index.set(s, mine)
+      }
     const pendingBatch = pending.length > 0 ? featurize(pending) : undefined
     const pendingValues = pendingBatch === undefined ? new Float64Array(0) : evaluate(pendingBatch)
-    const fiveOf = (e: Expr | undefined, absent: number): Array<number> => {
-      const at = e === undefined ? undefined : index.get(e)
-      if (e === undefined || at === undefined || pendingBatch === undefined) return [absent, absent, absent, absent, absent]
+    const fiveOf = (s: Sample, e: Expr | undefined, absent: number): Array<number> => {
+      const at = e === undefined ? undefined : index.get(s)?.get(e)
+      if (at === undefined || pendingBatch === undefined) return [absent, absent, absent, absent, absent]
       return Array.from({ length: 5 }, (_, k) => pendingValues[pendingBatch.roots[at + k] as number] as number)
     }
     /** A head's candidate columns (the tangent of every monomial) and targets (the node's value), and its fit. */
-    const fitOf = (h: number, list: ReadonlyArray<(typeof nodes extends Map<number, infer L> ? L : never)[number]>): ReadonlyArray<RuleTerm> | undefined => {
-      const ms = candidateMonomials(arityOf(h) === 1, usable)
+    const fitOf = (h: number, list: ReadonlyArray<Sample>, further = false): ReadonlyArray<RuleTerm> | undefined => {
+      const ms = candidateMonomials(arityOf(h) === 1, usable, further)
       // Every node at the five inner grid points.
       const grid: Array<NodePoint> = []
       for (const s of list) {
-        const Au = fiveOf(s.Au, NaN)
-        const Av = s.c1 === 0 ? [1, 1, 1, 1, 1] : fiveOf(s.Av, NaN)
-        const x0 = xs[exampleOf(base, s.row)] as number
+        const Au = fiveOf(s, s.Au, NaN)
+        const Av = s.c1 === 0 ? [1, 1, 1, 1, 1] : fiveOf(s, s.Av, NaN)
+        const Pu = fiveOf(s, s.Pu, NaN)
+        const Pv = fiveOf(s, s.Pv, NaN)
         for (let j = -2; j <= 2; j++)
           grid.push({
             u: valueAt(s.c0, j),
             v: s.c1 === 0 ? 1 : valueAt(s.c1, j),
             node: valueAt(s.row, j),
-            x: x0 + j * STEP,
+            x: x0Of(s.row) + j * STEP,
             du: stencil((k) => valueAt(s.c0, k), j),
             dv: s.c1 === 0 ? 0 : stencil((k) => valueAt(s.c1, k), j),
             au: Au[j + 2] as number,
-            av: Av[j + 2] as number
+            av: Av[j + 2] as number,
+            pu: Pu[j + 2] as number,
+            pv: Pv[j + 2] as number
           })
       }
       const width = ms.length
@@ -252,15 +253,24 @@ export const learnAntiRules = (
       }
       return terms
     }
+    /** A head's rule, after the ones it has (tried before it). */
     const learn = (h: number, terms: ReadonlyArray<RuleTerm>) => {
       const heads = new Map(rules.heads)
-      heads.set(h, terms)
+      heads.set(h, [...(heads.get(h) ?? []), terms])
       rules = { ...rules, heads }
+    }
+    let learned = 0
+    // A further rule from the nodes where none of a head's rules holds (children known).
+    for (const [h, list] of failing) {
+      refitted.add(h)
+      const fit = list.length >= MIN_FAILING ? fitOf(h, list, true) : undefined
+      if (fit === undefined) continue
+      learn(h, fit)
+      learned++
     }
     // First every node of the head (columns of unknown antitangents drop out): a rule that
     // needs none is learned from the most varied data. Else the nodes whose children are
     // known, once they are half the head's nodes; if no head learns so, from any of them.
-    let learned = 0
     const waiting: Array<number> = []
     for (const [h, list] of nodes) {
       const all = fitOf(h, list)
@@ -291,6 +301,25 @@ export const learnAntiRules = (
   }
   return rules
 }
+
+/** A further rule is learned from at least this many nodes where a head's rules do not hold. */
+const MIN_FAILING = 8
+/** At most this many rules per head. */
+const MAX_RULES = 3
+
+interface Sample {
+  readonly row: number
+  readonly c0: number
+  readonly c1: number
+  readonly Au: Expr | undefined
+  readonly Av: Expr | undefined
+  readonly Pu: Expr | undefined
+  readonly Pv: Expr | undefined
+  readonly known: boolean
+}
+
+const levelOf = (batch: FeaturizedBatch, row: number): FeaturizedBatch["levels"][number] =>
+  batch.levels.find((l) => row >= l.start && row < l.start + l.count) as FeaturizedBatch["levels"][number]
 
 const exampleOf = (batch: FeaturizedBatch, row: number): number => exampleByRow(batch)[row] as number
 

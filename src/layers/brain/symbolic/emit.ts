@@ -7,6 +7,7 @@
  * learned rule gives no answer.
  */
 import type { Expr, FnExpr, OpExpr } from "../../../domain/Expr.js"
+import { rational } from "../../../domain/Expr.js"
 import { nestBinary } from "../../../domain/Grammar.js"
 import { nodeOf } from "../vocabulary.js"
 import type { Coefficient } from "./coefficient.js"
@@ -71,21 +72,42 @@ export const atomExpr = (w: Writer, a: Atom, s: AtomSource): Expr => {
   }
 }
 
+/** An exact number leaf as (num, den), den > 0; undefined for any other expression. */
+const exactLeaf = (e: Expr): readonly [bigint, bigint] | undefined =>
+  e._tag === "Integer" ? [e.value, 1n] : e._tag === "Rational" ? [e.num, e.den] : undefined
+
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b))
+
 /**
  * One term as ±(coefficient · Π factors · extra): the rational and a constant's g(m) in
- * the numerator, 1/g(m) and the factors of power −1 in the denominator.
+ * the numerator, 1/g(m) and the factors of power −1 in the denominator. Factors that are
+ * exact number leaves (a child's tangent that is a number) join the rational, so that the
+ * term is one coefficient times the rest: an antitangent can then be taken of it again
+ * (a second antitangent, by parts) with the rule of a product by a number.
  */
 export const termExpr = (w: Writer, t: RuleTerm, s: AtomSource, extra: Expr | undefined): { readonly negative: boolean; readonly expr: Expr } => {
   const c: Coefficient = t.coefficient
+  let num = BigInt(c.num)
+  let den = BigInt(c.den)
   const numerator: Array<Expr> = []
   const denominator: Array<Expr> = []
-  if (Math.abs(c.num) !== c.den) numerator.push(numberLeaf(Math.abs(c.num), c.den))
+  const put = (e: Expr, power: 1 | -1) => {
+    const exact = exactLeaf(e)
+    if (exact === undefined || (power === -1 && exact[0] === 0n)) (power === 1 ? numerator : denominator).push(e)
+    else if (power === 1) [num, den] = [num * exact[0], den * exact[1]]
+    else [num, den] = [num * exact[1], den * exact[0]]
+  }
   if (c.constant !== undefined) (c.constant.power === 1 ? numerator : denominator).push(nodeOf(c.constant.head, [numberLeaf(c.constant.argument)]))
-  for (const f of t.factors) (f.power === 1 ? numerator : denominator).push(atomExpr(w, f.atom, s))
-  if (extra !== undefined && !(extra._tag === "Integer" && extra.value === 1n)) numerator.push(extra)
+  for (const f of t.factors) put(atomExpr(w, f.atom, s), f.power)
+  if (extra !== undefined) put(extra, 1)
+  if (den < 0n) [num, den] = [-num, -den]
+  const g = gcd(num, den)
+  if (g > 1n) [num, den] = [num / g, den / g]
+  const magnitude = num < 0n ? -num : num
+  if (magnitude !== den || (numerator.length === 0 && denominator.length === 0)) numerator.unshift(rational(magnitude, den))
   const top = productOf(w, numerator) ?? numberLeaf(1)
   const bottom = productOf(w, denominator)
-  return { negative: c.num < 0, expr: bottom === undefined ? top : nodeOf(w.quotient, [top, bottom]) }
+  return { negative: num < 0n, expr: bottom === undefined ? top : nodeOf(w.quotient, [top, bottom]) }
 }
 
 const tangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: HeadRowOf): Expr | undefined => {

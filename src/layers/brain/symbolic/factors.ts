@@ -24,6 +24,12 @@ export type Atom =
   | { readonly kind: "applied"; readonly head: number; readonly slot: 0 | 1 }
   /** head(u, v + by) for a binary head */
   | { readonly kind: "pair"; readonly head: number; readonly by: number }
+  /**
+   * The antitangent of the other child's tangent times this child's antitangent,
+   * A(dv · A(u)) for slot 0 and A(du · A(v)) for slot 1: an antitangent the rule writes
+   * and then takes again (integration by parts is u · A(v) − A(du · A(v)))
+   */
+  | { readonly kind: "parts"; readonly slot: 0 | 1 }
 
 export interface Factor {
   readonly atom: Atom
@@ -47,7 +53,7 @@ export const isUnknown = (t: RuleTerm): boolean => t.coefficient.num === 0
 
 /** The child slot an atom reads (undefined: none). */
 export const slotOf = (a: Atom): 0 | 1 | undefined =>
-  a.kind === "child" || a.kind === "tangent" || a.kind === "antitangent" || a.kind === "shifted" || a.kind === "applied" ? a.slot : a.kind === "pair" ? 1 : undefined
+  a.kind === "child" || a.kind === "tangent" || a.kind === "antitangent" || a.kind === "parts" || a.kind === "shifted" || a.kind === "applied" ? a.slot : a.kind === "pair" ? 1 : undefined
 
 /** Whether an atom is built with a head of the vocabulary (a "function" factor: at most one per monomial). */
 export const isApplied = (a: Atom): boolean => a.kind === "applied" || a.kind === "pair"
@@ -86,7 +92,7 @@ export const monomials = (
 
 // ---- checkpoint encoding ---------------------------------------------------------------
 
-const KINDS = ["child", "node", "variable", "tangent", "antitangent", "shifted", "applied", "pair"] as const
+const KINDS = ["child", "node", "variable", "tangent", "antitangent", "shifted", "applied", "pair", "parts"] as const
 
 const encodeAtom = (a: Atom): [number, number, number] => {
   const k = KINDS.indexOf(a.kind)
@@ -94,6 +100,7 @@ const encodeAtom = (a: Atom): [number, number, number] => {
     case "child":
     case "tangent":
     case "antitangent":
+    case "parts":
       return [k, a.slot, 0]
     case "shifted":
       return [k, a.slot, a.by]
@@ -112,6 +119,7 @@ const decodeAtom = (k: number, x: number, y: number): Atom | undefined => {
     case "child":
     case "tangent":
     case "antitangent":
+    case "parts":
       return slot === undefined ? undefined : { kind: KINDS[k] as "child", slot }
     case "node":
       return { kind: "node" }
@@ -181,6 +189,9 @@ export interface NodePoint {
   readonly dv?: number
   readonly au?: number
   readonly av?: number
+  /** The parts atoms' values, A(dv · A(u)) and A(du · A(v)). */
+  readonly pu?: number
+  readonly pv?: number
 }
 
 /**
@@ -204,6 +215,8 @@ export const atomValues = (atoms: ReadonlyArray<Atom>, points: ReadonlyArray<Nod
           return (a.slot === 0 ? p.du : p.dv) ?? NaN
         case "antitangent":
           return (a.slot === 0 ? p.au : p.av) ?? NaN
+        case "parts":
+          return (a.slot === 0 ? p.pu : p.pv) ?? NaN
         case "shifted":
           return child(p, a.slot) + a.by
         case "applied":

@@ -28,6 +28,12 @@ export interface SearchState {
   readonly emitter: Int32Array
   /** The last slot searched in; returned updated. */
   readonly slot: number
+  /**
+   * Whether the step's examples show that rules the heads have do not hold everywhere
+   * (checked once per slot when no rule is missing): then `learn` is called with no
+   * missing head, to learn further rules.
+   */
+  readonly stale?: (examples: ReadonlyArray<{ readonly p: { readonly root: number; readonly f: Expr } }>) => boolean
 }
 
 /**
@@ -46,11 +52,14 @@ export const searchStep = <E extends { readonly p: { readonly root: number; read
   for (const { p } of examples) for (const h of headRowsOf(p.f)) if (!state.hasRule(h)) missingHeads.add(h)
   const roots = new Set(examples.map(({ p }) => p.root))
   const missingRoots = [...roots].filter((r) => (state.emitter[r] as number) < 0)
-  if (missingHeads.size === 0 && missingRoots.length === 0) return state.slot
   const now = Math.floor(fraction * SEARCH_SLOTS)
-  if (now === state.slot) return state.slot
-  if (missingHeads.size > 0) learn(missingHeads, now)
-  for (const root of missingHeads.size > 0 ? roots : missingRoots) {
+  if (missingHeads.size === 0 && missingRoots.length === 0) {
+    if (state.stale === undefined || now === state.slot) return state.slot
+    if (!state.stale(examples)) return now
+  } else if (now === state.slot) return state.slot
+  const relearn = missingHeads.size > 0 || missingRoots.length === 0
+  if (relearn) learn(missingHeads, now)
+  for (const root of relearn ? roots : missingRoots) {
     const s = scores(examples.filter(({ p }) => p.root === root))
     const best = s.indexOf(Math.max(...s))
     if ((s[best] as number) > 0) state.emitter[root] = best
