@@ -23,6 +23,9 @@ const kx = (k: number): Expr => (k === 1 ? x : op("*", n(k), x))
 /** c·e, written e when c = 1. */
 const scaled = (c: number, e: Expr): Expr => (c === 1 ? e : op("*", n(c), e))
 
+/** a · b or b · a, at random: a product's skill does not depend on which factor comes first. */
+const eitherOrder = (rng: Rng, a: Expr, b: Expr): Expr => (rng.bool(0.5) ? op("*", a, b) : op("*", b, a))
+
 type Family = (rng: Rng) => { readonly f: Expr; readonly integrate?: readonly [number, number] }
 
 /** k·x + c, leaving out c = 0. */
@@ -68,7 +71,7 @@ const FAMILIES: Record<string, Family> = {
     integrate: bounds(rng, [1, 4], [1, 5])
   }),
   integrate_by_parts: (rng) => ({
-    f: op("*", kx(rng.int(1, 9)), fn(rng.pick(["exp", "sin", "cos"] as const), kx(rng.int(1, 3)))),
+    f: eitherOrder(rng, kx(rng.int(1, 9)), fn(rng.pick(["exp", "sin", "cos"] as const), kx(rng.int(1, 3)))),
     integrate: bounds(rng, [0, 2], [1, 3])
   }),
   integrate_by_substitution: (rng) => {
@@ -77,9 +80,9 @@ const FAMILIES: Record<string, Family> = {
     const g = rng.pick(["cos", "sin", "exp"] as const)
     return {
       f: rng.pick([
-        op("*", scaled(c * k, op("^", x, n(k - 1))), fn(g, op("^", x, n(k)))),
-        op("*", scaled(c, fn("cos", x)), fn("exp", fn("sin", x))),
-        op("*", kx(2 * c), fn(g, op("^", x, n(2))))
+        eitherOrder(rng, scaled(c * k, op("^", x, n(k - 1))), fn(g, op("^", x, n(k)))),
+        eitherOrder(rng, scaled(c, fn("cos", x)), fn("exp", fn("sin", x))),
+        eitherOrder(rng, kx(2 * c), fn(g, op("^", x, n(2))))
       ]),
       integrate: bounds(rng, [-1, 1], [1, 1])
     }

@@ -25,11 +25,13 @@ const productRow = headRow(expr("(* x x)") as Extract<Expr, { _tag: "Op" }>, 2)
 
 /** Level-6-like integrands: sums, and products of a number and a function. */
 const firstSteps = ["(+ (* 3 (sin (* 2 x))) (* 2 x))", "(+ (exp x) (* 5 (cos x)))", "(+ (^ x 2) (sin (* 3 x)))", "(+ (* 4 x) (exp (* 2 x)))", "(* 5 (cos x))", "(* 2 (exp (* 3 x)))", "(* 7 (^ x 2))", "(* 4 (sin x))", "(* 6 (exp x))", "(* 2 (cos (* 3 x)))", "(* 9 x)"]
-/** Integrands that need integration by parts (a linear factor times a function). */
+/** Integrands that need integration by parts (a linear factor times a function, in either order). */
 const byParts = ["(* x (sin (* 3 x)))", "(* (* 2 x) (exp x))", "(* (* 5 x) (cos (* 2 x)))", "(* x (exp (* 2 x)))", "(* (* 3 x) (sin x))", "(* (* 7 x) (cos x))", "(* x (cos (* 3 x)))", "(* (* 4 x) (exp (* 3 x)))"]
+const reversed = ["(* (sin (* 3 x)) x)", "(* (exp x) (* 2 x))", "(* (cos (* 2 x)) (* 5 x))", "(* (exp (* 2 x)) x)", "(* (sin x) (* 3 x))", "(* (cos x) (* 7 x))", "(* (cos (* 3 x)) x)", "(* (exp (* 3 x)) (* 4 x))"]
 
 const first = learnAntiRules(problems(firstSteps), widerFloatEvaluator, tangents, headRow, Rng.seeded(6, 1), undefined)!
 const later = learnAntiRules(problems([...firstSteps, ...byParts]), widerFloatEvaluator, tangents, headRow, Rng.seeded(6, 2), first, { refit: true })!
+const both = learnAntiRules(problems([...firstSteps, ...byParts, ...reversed]), widerFloatEvaluator, tangents, headRow, Rng.seeded(6, 3), first, { refit: true })!
 const verifyOn = (variable: string) => tangentVerifier(widerFloatEvaluator, variable, [0.3, 0.9, 1.7])
 
 describe("integration by parts, a further rule of the product", () => {
@@ -59,6 +61,17 @@ describe("integration by parts, a further rule of the product", () => {
     ["(+ (* x (exp x)) (* 4 (sin x)))", "x"]
   ])("emits an antiderivative of %s, checked by the Engine's derivative", (f, variable) => {
     const F = emitAntitangent(expr(f), variable, later, tangents, headRow, verifyOn(variable))
+    expect(F === undefined ? `${f}: none` : equivalent(derive(F, variable), expr(f))).toBe(true)
+  })
+
+  it.each([
+    ["(* (exp x) x)", "x"],
+    ["(* (sin (* 2 t)) (* 6 t))", "t"],
+    ["(* x (cos (* 2 x)))", "x"],
+    ["(* (cos x) (^ x 2))", "x"]
+  ])("with both orders in the data, learns a rule for each and emits an antiderivative of %s", (f, variable) => {
+    expect(both.heads.get(productRow)?.length).toBe(3)
+    const F = emitAntitangent(expr(f), variable, both, tangents, headRow, verifyOn(variable))
     expect(F === undefined ? `${f}: none` : equivalent(derive(F, variable), expr(f))).toBe(true)
   })
 

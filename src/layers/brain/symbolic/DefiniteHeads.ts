@@ -73,6 +73,8 @@ const verifierOf = (evaluate: TrustedEvaluator["evaluate"], p: Definite): Verifi
 
 /** Wrong answers in a step (at least this many) show that a rule does not hold everywhere: further rules are looked for. */
 const STALE_ANSWERS = 2
+/** How many wrong answers are kept for the next searches. */
+const MISSED = 64
 
 export interface DefiniteHeads {
   readonly canLearn: (ex: BrainExample) => boolean
@@ -91,16 +93,20 @@ export const makeDefiniteHeads = (
   known: KnownAntitangent = () => undefined
 ): DefiniteHeads => {
   let rules: AntiRules | undefined
+  // Examples answered wrong in earlier steps, kept (until answered right) so that a rule
+  // missing for a rarer shape is learned from more than one step's few nodes.
+  let missed: Array<{ readonly p: Definite; readonly y: number }> = []
   const emitter = new Int32Array(heads.length).fill(-1)
   let slot = -1
 
-  /** Values of emitter `kind` for each problem (NaN where it gives none), by the brain's evaluator. */
-  const valuesOf = (problems: ReadonlyArray<Definite>, kind: (p: Definite) => number): Float64Array => {
+  /** Values of emitter `kind` for each problem (NaN where it gives none), by the brain's evaluator, with the expressions emitted. */
+  const emittedValues = (problems: ReadonlyArray<Definite>, kind: (p: Definite) => number): { readonly values: Float64Array; readonly emitted: Array<Expr | undefined> } => {
     const out = new Float64Array(problems.length).fill(NaN)
     const inputs: Array<BrainInput> = []
     const owners: Array<number> = []
+    const emitted = problems.map((p) => emittedOf(p, kind(p), rules, tangents(), known, verifierOf(evaluator.evaluate, p)))
     problems.forEach((p, i) => {
-      const e = emittedOf(p, kind(p), rules, tangents(), known, verifierOf(evaluator.evaluate, p))
+      const e = emitted[i]
       if (e === undefined || !canFeaturize(e)) return
       // Each bound and two steps inside: the emitted expression is read at a bound as its limit from inside.
       const inward = Math.sign(p.b - p.a) * END_STEP
@@ -108,7 +114,7 @@ export const makeDefiniteHeads = (
         for (const j of [0, 1, 2]) inputs.push({ expr: e, bindings: [[p.variable, t + j * d], ...p.bindings] })
       owners.push(i)
     })
-    if (inputs.length === 0) return out
+    if (inputs.length === 0) return { values: out, emitted }
     const batch = featurize(inputs)
     const values = evaluator.evaluate(batch)
     const root = (k: number) => values[batch.roots[k] as number] as number
@@ -117,8 +123,9 @@ export const makeDefiniteHeads = (
       const atA = endValue(root(6 * j + 3), root(6 * j + 4), root(6 * j + 5))
       out[i] = kind(problems[i] as Definite) === 1 ? atA - atB : atB - atA
     })
-    return out
+    return { values: out, emitted }
   }
+  const valuesOf = (problems: ReadonlyArray<Definite>, kind: (p: Definite) => number): Float64Array => emittedValues(problems, kind).values
 
   return {
     canLearn: (ex) => ex.target._tag === "Number" && definiteOf(ex.input) !== undefined,
@@ -138,13 +145,14 @@ export const makeDefiniteHeads = (
           emitter,
           slot,
           stale: () => {
-            const antitangents = examples.filter(({ p }) => (emitter[p.root] as number) === 0 || (emitter[p.root] as number) === 1)
+            const antitangents = [...examples, ...missed].filter(({ p }) => (emitter[p.root] as number) === 0 || (emitter[p.root] as number) === 1)
             const v = valuesOf(antitangents.map(({ p }) => p), (p) => emitter[p.root] as number)
-            return antitangents.filter(({ y }, i) => !isCorrectNumber(v[i] as number, y)).length >= STALE_ANSWERS
+            missed = antitangents.filter(({ y }, i) => !isCorrectNumber(v[i] as number, y)).slice(-MISSED)
+            return missed.length >= STALE_ANSWERS
           }
         },
         (missing, now) =>
-          (rules = learnAntiRules(examples.map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules, {
+          (rules = learnAntiRules([...examples, ...(missing.size === 0 ? missed : [])].map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules, {
             usable: evaluator.isLocked,
             refit: missing.size === 0
           })),
@@ -166,11 +174,11 @@ export const makeDefiniteHeads = (
         where.push(i)
       })
       if (problems.length === 0) return out
-      const values = valuesOf(problems, (p) => emitter[p.root] as number)
+      const { values, emitted } = emittedValues(problems, (p) => emitter[p.root] as number)
       where.forEach((i, k) => {
         const p = problems[k] as Definite
         const kind = emitter[p.root] as number
-        const e = emittedOf(p, kind, rules, tangents(), known, verifierOf(evaluator.evaluate, p))
+        const e = emitted[k]
         // An antitangent emitter claims that e's tangent is f inside [a, b]: checked on the brain's own values.
         const claim: TangentClaim | undefined =
           e === undefined || kind === 2

@@ -17,13 +17,13 @@ import { nestBinary } from "../../../domain/Grammar.js"
 import type { Rng } from "../../../domain/Random.js"
 import { canFeaturize, featurize, type FeaturizedBatch } from "../featurize.js"
 import { checkTangents } from "../selfCheck.js"
-import { arityOf, heads as vocabulary } from "../vocabulary.js"
+import { arityOf, headRowOrNone, heads as vocabulary } from "../vocabulary.js"
 import { constantTable, exactCoefficient, exactValue, rationalize } from "./coefficient.js"
 import { emitAntitangent, emitParts, tangentVerifier, type AntiRules } from "./antitangentEmit.js"
 import type { HeadRowOf, TangentRules } from "./emit.js"
 import { monomialColumns, monomials, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
 import { finiteHeads, type Evaluator } from "./learn.js"
-import { bestSubset } from "./subset.js"
+import { bestSubset, type SubsetFit, type Term } from "./subset.js"
 import { findWriter } from "./writer.js"
 
 /**
@@ -178,9 +178,7 @@ export const learnAntiRules = (
         const ruled = rules.heads.get(h)
         if (ruled !== undefined) {
           if (options.refit !== true || refitted.has(h) || ruled.length >= MAX_RULES || arityOf(h) !== 2) continue
-          const rows = held.get(h) ?? []
-          if (rows.length < maxSamples) rows.push(row)
-          held.set(h, rows)
+          held.set(h, [...(held.get(h) ?? []), row])
           continue
         }
         const list = nodes.get(h) ?? []
@@ -188,6 +186,8 @@ export const learnAntiRules = (
         list.push(sampleOf(row, level.child0[j] as number, level.child1[j] as number, false))
         nodes.set(h, list)
       }
+    // A head's nodes are many (every k·x): a random share of them, so that every shape has its chance.
+    for (const [h, rows] of held) if (rows.length > maxSamples) held.set(h, rng.shuffle([...rows]).slice(0, maxSamples))
     const failing = failingNodes(held)
     if (nodes.size === 0 && failing.size === 0) break
     // The antitangents a fit reads at the five inner grid points of each sample, by the same evaluator.
@@ -243,15 +243,38 @@ export const learnAntiRules = (
         }
       })
       const ys = Float64Array.from(list, (s) => valueAt(s.row, 0))
-      const fit = bestSubset(columns, ys, width, ms.map((m) => m.length), { minAgreement: 0.9, tolerance: 1e-4, maxTerms: width > 200 ? 2 : 3, exact: exactValue(constants) })
-      if (fit === undefined) return undefined
-      const terms: Array<RuleTerm> = []
-      for (const t of fit.terms) {
-        const coefficient = exactCoefficient(t.coefficient, constants)
-        if (coefficient === undefined) return undefined
-        terms.push({ slot: 0, factors: ms[t.column] as ReadonlyArray<Factor>, coefficient })
+      const degrees = ms.map((m) => m.length)
+      const fitting = { minAgreement: 0.9, tolerance: 1e-4, maxTerms: width > 200 ? 2 : 3, exact: exactValue(constants) }
+      const termsOf = (fit: SubsetFit | undefined): ReadonlyArray<RuleTerm> | undefined => {
+        if (fit === undefined) return undefined
+        const terms: Array<RuleTerm> = []
+        for (const t of fit.terms) {
+          const coefficient = exactCoefficient(t.coefficient, constants)
+          if (coefficient === undefined) return undefined
+          terms.push({ slot: 0, factors: ms[t.column] as ReadonlyArray<Factor>, coefficient })
+        }
+        return terms
       }
-      return terms
+      if (!further) return termsOf(bestSubset(columns, ys, width, degrees, fitting))
+      // Nodes where a head's rules fail may need different further rules (by parts with the
+      // polynomial first or second): a rule is fitted on the nodes whose children have the
+      // same heads, and kept if it also reproduces enough of the others.
+      const groups = new Map<string, Array<number>>()
+      list.forEach((s, i) => {
+        const key = `${shapeOf(rowExpr[s.c0] as Expr)} ${shapeOf(rowExpr[s.c1] as Expr)}`
+        groups.set(key, [...(groups.get(key) ?? []), i])
+      })
+      for (const rows of [...groups.values()].sort((a, b) => b.length - a.length)) {
+        if (rows.length < MIN_GROUP) break
+        const pick = (from: Float64Array, w: number) => Float64Array.from(rows.flatMap((i) => Array.from(from.subarray(i * w, (i + 1) * w))))
+        const fit = bestSubset(pick(columns, width), pick(ys, 1), width, degrees, fitting)
+        const terms = termsOf(fit)
+        if (fit === undefined || terms === undefined) continue
+        const value = (terms: ReadonlyArray<Term>, i: number) => terms.reduce((sum, t) => sum + t.coefficient * (columns[i * width + t.column] as number), 0)
+        const reproduced = list.filter((_, i) => Math.abs(value(fit.terms, i) - (ys[i] as number)) <= fitting.tolerance * (1 + Math.abs(ys[i] as number))).length
+        if (reproduced >= MIN_FAILING) return terms
+      }
+      return undefined
     }
     /** A head's rule, after the ones it has (tried before it). */
     const learn = (h: number, terms: ReadonlyArray<RuleTerm>) => {
@@ -260,11 +283,14 @@ export const learnAntiRules = (
       rules = { ...rules, heads }
     }
     let learned = 0
-    // A further rule from the nodes where none of a head's rules holds (children known).
+    // A further rule from the nodes where none of a head's rules holds (children known);
+    // the nodes it does not cover may teach another in the next pass.
     for (const [h, list] of failing) {
-      refitted.add(h)
       const fit = list.length >= MIN_FAILING ? fitOf(h, list, true) : undefined
-      if (fit === undefined) continue
+      if (fit === undefined) {
+        refitted.add(h)
+        continue
+      }
       learn(h, fit)
       learned++
     }
@@ -302,10 +328,15 @@ export const learnAntiRules = (
   return rules
 }
 
-/** A further rule is learned from at least this many nodes where a head's rules do not hold. */
+/** A further rule is learned from at least this many nodes where a head's rules do not hold, and must reproduce as many. */
 const MIN_FAILING = 8
+/** The least nodes with children of the same heads a further rule is fitted on. */
+const MIN_GROUP = 3
 /** At most this many rules per head. */
-const MAX_RULES = 3
+const MAX_RULES = 4
+
+/** A subtree's shape for grouping nodes: its head row, or what kind of leaf it is. */
+const shapeOf = (e: Expr): string => (e._tag === "Op" || e._tag === "Fn" ? String(headRowOrNone(e, e.args.length === 1 ? 1 : 2)) : e._tag)
 
 interface Sample {
   readonly row: number

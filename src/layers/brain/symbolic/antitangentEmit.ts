@@ -12,6 +12,7 @@
 import type { Expr } from "../../../domain/Expr.js"
 import { sym } from "../../../domain/Expr.js"
 import { nestBinary } from "../../../domain/Grammar.js"
+import { print } from "../../../domain/Polish.js"
 import { canFeaturize } from "../featurize.js"
 import { checkTangents, type Evaluate } from "../selfCheck.js"
 import { emitTangent, NoRule, rationalLeaf, termExpr, type HeadRowOf, type TangentRules } from "./emit.js"
@@ -37,7 +38,7 @@ export const tangentVerifier = (evaluate: Evaluate, variable: string, points: Re
   checkTangents(evaluate, [{ f: candidate, g: node, describe: "the node", source: "its antitangent", variable, bindings, points, minPoints: 1 }])[0] === undefined
 
 /** How many parts atoms may nest (by parts within by parts: a polynomial factor of this degree). */
-const MAX_PARTS_DEPTH = 4
+const MAX_PARTS_DEPTH = 3
 
 interface Context {
   readonly variable: string
@@ -46,17 +47,28 @@ interface Context {
   readonly headRowOf: HeadRowOf
   readonly verify: Verifier | undefined
   readonly depth: number
-  /** Antitangents written so far in this emission (subtrees are shared objects). */
+  /** How deep parts atoms may nest in this attempt (emission deepens it one step at a time). */
+  readonly limit: number
+  readonly search: Search
+}
+
+/** What one emission keeps across its attempts. */
+interface Search {
+  /** Antitangents written so far (subtrees are shared objects): right at any depth limit. */
   readonly memo: Map<Expr, Expr>
+  /** Verdicts of the verifier, by the candidate's text. */
+  readonly verdicts: Map<string, boolean>
+  /** Whether this attempt cut a parts atom at its depth limit (a deeper one may succeed). */
+  cut: boolean
 }
 
 const isZero = (e: Expr): boolean => (e._tag === "Integer" && e.value === 0n) || (e._tag === "Float" && e.value === 0)
 
 const antitangent = (e: Expr, c: Context): Expr => {
-  const seen = c.memo.get(e)
+  const seen = c.search.memo.get(e)
   if (seen !== undefined) return seen
   const out = written(e, c)
-  c.memo.set(e, out)
+  c.search.memo.set(e, out)
   return out
 }
 
@@ -100,14 +112,26 @@ const written = (e: Expr, c: Context): Expr => {
       if (error instanceof NoRule || error instanceof RangeError) continue
       throw error
     }
-    if (alternatives.length === 1 || c.verify === undefined || c.verify(node, built)) return built
+    if (alternatives.length === 1 || c.verify === undefined || verified(node, built, c)) return built
   }
   throw new NoRule()
 }
 
+const verified = (node: Expr, candidate: Expr, c: Context): boolean => {
+  const key = `${print(node)} ${print(candidate)}`
+  const known = c.search.verdicts.get(key)
+  if (known !== undefined) return known
+  const verdict = (c.verify as Verifier)(node, candidate)
+  c.search.verdicts.set(key, verdict)
+  return verdict
+}
+
 /** A(d(other) · A(integrated)): the parts atom of a node with those children. */
 const parts = (integrated: Expr, other: Expr, c: Context): Expr => {
-  if (c.depth >= MAX_PARTS_DEPTH) throw new NoRule()
+  if (c.depth >= c.limit) {
+    c.search.cut = true
+    throw new NoRule()
+  }
   const d = tangentOf(other, c)
   if (isZero(d)) return numberLeaf(0)
   return antitangent(productOf(c.rules.writer, [d, antitangent(integrated, c)]) as Expr, { ...c, depth: c.depth + 1 })
@@ -122,7 +146,9 @@ const tangentOf = (e: Expr, c: Context): Expr => {
 
 /**
  * An antitangent of e along `variable`, or undefined where a head (or a tangent it needs)
- * has no rule, or none of a head's rules holds (when `verify` is given).
+ * has no rule, or none of a head's rules holds (when `verify` is given). Parts atoms are
+ * allowed to nest one level deeper at a time (iterative deepening): a rule that recurses
+ * without end is cut, and the shallowest antitangent is found first.
  */
 export const emitAntitangent = (
   e: Expr,
@@ -131,7 +157,7 @@ export const emitAntitangent = (
   tangents: TangentRules | undefined,
   headRowOf: HeadRowOf,
   verify?: Verifier
-): Expr | undefined => attempt(() => antitangent(e, context(variable, rules, tangents, headRowOf, verify)))
+): Expr | undefined => deepening((c) => antitangent(e, c), variable, rules, tangents, headRowOf, verify)
 
 /** The parts atom of a node with children u, v (slot 0: A(dv · A(u)); slot 1: A(du · A(v))) as the rules write it, undefined where they cannot. */
 export const emitParts = (
@@ -143,23 +169,25 @@ export const emitParts = (
   tangents: TangentRules | undefined,
   headRowOf: HeadRowOf,
   verify?: Verifier
-): Expr | undefined => attempt(() => (slot === 0 ? parts(u, v, context(variable, rules, tangents, headRowOf, verify)) : parts(v, u, context(variable, rules, tangents, headRowOf, verify))))
+): Expr | undefined => deepening((c) => (slot === 0 ? parts(u, v, c) : parts(v, u, c)), variable, rules, tangents, headRowOf, verify)
 
-const context = (variable: string, rules: AntiRules, tangents: TangentRules | undefined, headRowOf: HeadRowOf, verify: Verifier | undefined): Context => ({
-  variable,
-  rules,
-  tangents,
-  headRowOf,
-  verify,
-  depth: 0,
-  memo: new Map()
-})
-
-const attempt = (write: () => Expr): Expr | undefined => {
-  try {
-    return write()
-  } catch (error) {
-    if (error instanceof NoRule || error instanceof RangeError) return undefined
-    throw error
+const deepening = (
+  write: (c: Context) => Expr,
+  variable: string,
+  rules: AntiRules,
+  tangents: TangentRules | undefined,
+  headRowOf: HeadRowOf,
+  verify: Verifier | undefined
+): Expr | undefined => {
+  const search: Search = { memo: new Map(), verdicts: new Map(), cut: false }
+  for (let limit = 0; limit <= MAX_PARTS_DEPTH; limit++) {
+    search.cut = false
+    try {
+      return write({ variable, rules, tangents, headRowOf, verify, depth: 0, limit, search })
+    } catch (error) {
+      if (!(error instanceof NoRule || error instanceof RangeError)) throw error
+      if (!search.cut) return undefined
+    }
   }
+  return undefined
 }

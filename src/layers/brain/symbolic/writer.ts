@@ -8,7 +8,7 @@
 import type { Expr } from "../../../domain/Expr.js"
 import { float, rational } from "../../../domain/Expr.js"
 import { featurize } from "../featurize.js"
-import { arityOf, heads, nodeOf } from "../vocabulary.js"
+import { arityOf, headRowOrNone, heads, nodeOf } from "../vocabulary.js"
 import type { Evaluator } from "./learn.js"
 
 /** The head rows the brain writes with. */
@@ -83,14 +83,30 @@ export const productOf = (w: Writer, factors: ReadonlyArray<Expr>): Expr | undef
 
 /**
  * ±t₁ ± t₂ ± … with the sum and difference heads, undefined (zero) when empty. A leading
- * minus is a factor −1 (a head for unary minus may not have been learned).
+ * minus is a factor −1 (a head for unary minus may not have been learned), taken into the
+ * term's number where it has one (a number, or a product led by one), so that a negative
+ * number stays a number leaf.
  */
 export const signedSum = (w: Writer, terms: ReadonlyArray<{ readonly negative: boolean; readonly expr: Expr }>): Expr | undefined => {
   const [first, ...rest] = terms
   if (first === undefined) return undefined
-  let acc: Expr = first.negative ? nodeOf(w.product, [numberLeaf(-1), first.expr]) : first.expr
+  let acc: Expr = first.negative ? negated(w, first.expr) : first.expr
   for (const t of rest) acc = nodeOf(t.negative ? w.difference : w.sum, [acc, t.expr])
   return acc
+}
+
+const negatedLeaf = (e: Expr): Expr | undefined =>
+  e._tag === "Integer" ? rational(-e.value, 1n) : e._tag === "Rational" ? rational(-e.num, e.den) : undefined
+
+/** −e: a number leaf negated, a product led by a number with that number negated, else (−1) · e. */
+const negated = (w: Writer, e: Expr): Expr => {
+  const leaf = negatedLeaf(e)
+  if (leaf !== undefined) return leaf
+  if ((e._tag === "Op" || e._tag === "Fn") && headRowOrNone(e, e.args.length === 1 ? 1 : 2) === w.product && e.args.length >= 2) {
+    const lead = negatedLeaf(e.args[0] as Expr)
+    if (lead !== undefined) return nodeOf(w.product, [lead, ...e.args.slice(1)])
+  }
+  return nodeOf(w.product, [numberLeaf(-1), e])
 }
 
 /** The writer as numbers (a checkpoint's), and back; undefined when malformed. */
