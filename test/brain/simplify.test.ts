@@ -5,7 +5,7 @@
 import { Effect, Either, FastCheck as fc } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import type { Expr } from "../../src/domain/Expr.js"
-import { equals, fn, op, sym } from "../../src/domain/Expr.js"
+import { equals, fn, op, rational, sym } from "../../src/domain/Expr.js"
 import { toGraph } from "../../src/domain/Graph.js"
 import { ged } from "../../src/domain/ged/index.js"
 import { print } from "../../src/domain/Polish.js"
@@ -89,6 +89,21 @@ describe("the learned simplifier (level 5 answers)", () => {
     Effect.runSync(swapped.loadState({ ...simplifier.state(), simplifyRoles: [r!.sum, r!.product, r!.quotient, r!.difference, r!.power, r!.negation, r!.zero, r!.one, r!.minusOne] }))
     expect(swapped.roles()?.power).toBe(-1)
     expect(swapped.roles()?.quotient).toBe(-1)
+  })
+
+  it("folds numbers exactly, however large or fine (the evaluator's own reading stops at denominators of 1000)", () => {
+    const x = sym("x")
+    const constantLeft = (e: Expr): boolean =>
+      (e._tag === "Op" || e._tag === "Fn") && (e.args.every((a) => a._tag === "Integer" || a._tag === "Rational" || constantLeft(a)) || e.args.some(constantLeft))
+    const fine = op("*", x, op("^", rational(1n, 32n), rational(2n, 1n)))
+    const big = op("*", op("^", rational(9n, 1n), rational(20n, 1n)), fn("sin", x))
+    for (const e of [fine, big]) {
+      const s = simplifier.simplify(e)
+      expect(constantLeft(s)).toBe(false)
+      expect(equivalent(s, e)).toBe(true)
+    }
+    expect(print(simplifier.simplify(big))).toContain(String(9n ** 20n))
+    expect(print(simplifier.simplify(fine))).toContain("1024")
   })
 
   it("never uses a rule its evaluator cannot confirm", () => {

@@ -21,7 +21,8 @@ import { canFeaturize, headRowsOf } from "../featurize.js"
 import type { TrustedEvaluator } from "../symbolic/schedule.js"
 import { heads } from "../vocabulary.js"
 import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, liftable, nodeOf, type TermTable } from "./discover.js"
-import { foldConstants } from "./fold.js"
+import { foldConstants, type ExactFold } from "./fold.js"
+import { confirmArithmetic, exactValue, faithfulAgrees, toExpr } from "./exact.js"
 import { bestChoice, emptyScorer, noAnatomy, orderArgs, present, trainScorer, type Anatomy, type FormScorer } from "./form.js"
 import { abstractNode, decodePattern, encodePattern, headKey, isNode, isNumberLeaf, key, match, withArgs, type Pattern } from "./pattern.js"
 import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
@@ -111,8 +112,17 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     roles = r
     normalizer = r === undefined ? undefined : makeNormalizer(r)
     anatomy = r === undefined ? noAnatomy : anatomyOf(r)
+    exact = undefined
+    if (r === undefined) return
+    // The exact arithmetic over the roles, each part only as far as the evaluator confirms it (./exact.ts).
+    const arithmetic = confirmArithmetic(r, evaluator.evaluate, Rng.seeded(0xe8ac7))
+    exact = (e) => {
+      const q = exactValue(arithmetic, e)
+      return q === undefined ? undefined : { expr: toExpr(q), agrees: (v) => faithfulAgrees(q, v) }
+    }
   }
-  const foldAll = (es: ReadonlyArray<Expr>): Array<Expr> => foldConstants(es, evaluator.evaluate, trusted)
+  let exact: ExactFold | undefined
+  const foldAll = (es: ReadonlyArray<Expr>): Array<Expr> => foldConstants(es, evaluator.evaluate, trusted, exact)
   /** Each expression stepped to its fixpoint, every step's numbers folded in one batch of the evaluator. */
   const fixpoint = (es: ReadonlyArray<Expr>, step: (e: Expr) => Expr, after: (e: Expr) => Expr = (e) => e): Array<Expr> => {
     const current = [...es]
