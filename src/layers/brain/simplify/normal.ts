@@ -21,6 +21,8 @@ import { cachedKey } from "./rewrite.js"
 import type { Roles } from "./roles.js"
 import { isNode, isNumberLeaf, LITERALS, withArgs, type Node } from "./pattern.js"
 
+const hasSymbol = (e: Expr): boolean => (e._tag === "Symbol" ? true : isNode(e) ? e.args.some(hasSymbol) : false)
+
 export const rowOf = (e: Node): number => headRowOrNone(e, e.args.length === 1 ? 1 : 2)
 
 const isInteger = (e: Expr): boolean => e._tag === "Integer"
@@ -252,7 +254,11 @@ export const makeNormalizer = (r: Roles) => {
         }
         return f
       })
-      return taken.length === 0 ? withArgs(e, args) : nodeOf(r.product, [...taken, ...rest])
+      if (taken.length === 0) return withArgs(e, args)
+      // The contents taken out and the number factors already there: one constant subtree, folded into one coefficient.
+      const all = [...taken, ...rest]
+      const constant = all.filter((f) => !hasSymbol(f))
+      return constant.length < 2 ? nodeOf(r.product, all) : nodeOf(r.product, [nodeOf(r.product, constant), ...all.filter(hasSymbol)])
     }
     if (isRow(e, r.power) && isInteger(args[1] as Expr)) {
       const pc = split(args[0] as Expr)
