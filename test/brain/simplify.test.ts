@@ -14,6 +14,7 @@ import { recogniseRational } from "../../src/layers/brain/simplify/fold.js"
 import { OPTIONS, present } from "../../src/layers/brain/simplify/form.js"
 import { encodePattern, instantiate, variable, variablesOf } from "../../src/layers/brain/simplify/pattern.js"
 import { makeSimplifier } from "../../src/layers/brain/simplify/Simplifier.js"
+import { discoverExponentials } from "../../src/layers/brain/simplify/roles.js"
 import { makeSymbolicHeads } from "../../src/layers/brain/symbolic/SymbolicHeads.js"
 import { emitTangent } from "../../src/layers/brain/symbolic/emit.js"
 import { headRow } from "../../src/layers/brain/vocabulary.js"
@@ -104,6 +105,16 @@ describe("the learned simplifier (level 5 answers)", () => {
     }
     expect(print(simplifier.simplify(big))).toContain(String(9n ** 20n))
     expect(print(simplifier.simplify(fine))).toContain("1024")
+  })
+
+  it("may present a negative power of an exponential-like head as that head of a multiple (found by the evaluator)", () => {
+    const x = sym("x")
+    const rows = [fn("exp", x), fn("sin", x), fn("ln", x), op("-", x)].map((e) => headRow(e as never, 1))
+    expect(discoverExponentials(rows, simplifier.roles()!, trusting.evaluate, Rng.seeded(5))).toEqual([rows[0]])
+    const e = op("/", rational(8n, 1n), fn("exp", op("-", x, rational(6n, 1n))))
+    const forms = simplifier.styled(e).map(print)
+    expect(forms).toContain("(* 8 (exp (- 6 x)))")
+    expect(forms).toContain("(/ 8 (exp (- x 6)))")
   })
 
   it("never uses a rule its evaluator cannot confirm", () => {

@@ -27,7 +27,7 @@ import { bestChoice, emptyScorer, noAnatomy, orderArgs, present, trainScorer, ty
 import { abstractNode, decodePattern, encodePattern, headKey, isNode, isNumberLeaf, key, match, withArgs, type Pattern } from "./pattern.js"
 import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
 import { makeNormalizer, rowOf, STYLES, type Style } from "./normal.js"
-import { confirmRoles, decodeRoles, discoverRoles, encodeRoles, type Roles } from "./roles.js"
+import { confirmRoles, decodeRoles, discoverExponentials, discoverRoles, encodeRoles, type Roles } from "./roles.js"
 import { toGraph } from "../../../domain/Graph.js"
 import { ged } from "../../../domain/ged/index.js"
 
@@ -110,7 +110,9 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
 
   const setRoles = (r: Roles | undefined) => {
     roles = r
-    normalizer = r === undefined ? undefined : makeNormalizer(r)
+    // Exponential-like rows among every one-argument row the evaluator has a locked unit for (none named).
+    const unary = r === undefined ? [] : heads.map((_, row) => row).filter((row) => arityOf(row) === 1 && evaluator.isLocked(row))
+    normalizer = r === undefined ? undefined : makeNormalizer(r, discoverExponentials(unary, r, evaluator.evaluate, Rng.seeded(0xe4b0)))
     anatomy = r === undefined ? noAnatomy : anatomyOf(r)
     exact = undefined
     if (r === undefined) return

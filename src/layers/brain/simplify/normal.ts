@@ -29,7 +29,7 @@ const isInteger = (e: Expr): boolean => e._tag === "Integer"
 export const isNegative = (e: Expr): boolean =>
   (e._tag === "Integer" && e.value < 0n) || (e._tag === "Rational" && e.num < 0n) || (e._tag === "Float" && e.value < 0)
 
-export const makeNormalizer = (r: Roles) => {
+export const makeNormalizer = (r: Roles, exponentials: ReadonlyArray<number> = []) => {
   const zero = LITERALS[r.zero] as Expr
   const one = LITERALS[r.one] as Expr
   const minusOne = r.minusOne >= 0 ? (LITERALS[r.minusOne] as Expr) : undefined
@@ -136,6 +136,9 @@ export const makeNormalizer = (r: Roles) => {
   /** −c for a number c, as a constant subtree the evaluator folds (1 for −1). */
   const negated = (c: Expr): Expr => (minusOne !== undefined && equals(c, minusOne) ? one : nodeOf(r.product, [minusOne as Expr, c]))
 
+  /** h(u)^k as h(k·u), for a row h whose powers are multiples of its argument (./roles.ts discoverExponentials). */
+  const multipleOf = (h: Node, k: Expr): Expr => withArgs(h, [product([k, h.args[0] as Expr])])
+
   const present = (e: Expr, style: Style): Expr => {
     if (!isNode(e)) return e
     const args = e.args.map((a) => present(a, style))
@@ -167,6 +170,10 @@ export const makeNormalizer = (r: Roles) => {
       const den: Array<Expr> = []
       for (const f of others) {
         const { base, exponent } = r.power >= 0 ? baseOf(f) : { base: f, exponent: one }
+        if (style.exponential && isNegative(exponent) && exponentials.some((u) => isRow(base, u))) {
+          num.push(present(multipleOf(base as Node, exponent), style))
+          continue
+        }
         if (style.quotient && r.quotient >= 0 && isNegative(exponent)) {
           const m = negated(exponent)
           den.push(present(equals(m, one) ? base : nodeOf(r.power, [base, m]), style))
@@ -183,6 +190,8 @@ export const makeNormalizer = (r: Roles) => {
       else numerator = productNode(c === undefined || (equals(c, one) && num.length > 0) ? num : [c, ...num])
       return den.length === 0 ? numerator : nodeOf(r.quotient, [numerator, productNode(den)])
     }
+    if (row === r.power && style.exponential && isNegative(e.args[1] as Expr) && exponentials.some((u) => isRow(e.args[0] as Expr, u)))
+      return present(multipleOf(e.args[0] as Node, e.args[1] as Expr), style)
     if (row === r.power && r.quotient >= 0 && style.quotient && isNegative(args[1] as Expr))
       return nodeOf(r.quotient, [one, present(power(args[0] as Expr, negated(args[1] as Expr)), style)])
     return withArgs(e, args)
@@ -279,11 +288,15 @@ export interface Style {
   readonly content: boolean
   /** Sums whose terms share a denominator over it. */
   readonly common: boolean
+  /** A negative power of an exponential-like row written as that row of a multiple: 1/h(u) as h(−u). */
+  readonly exponential: boolean
 }
-export const STYLES: ReadonlyArray<Style> = Array.from({ length: 32 }, (_, i) => ({
+/** Every combination of the shorthands (the exponential one only with quotients: without them it changes little and doubles the choosing). */
+export const STYLES: ReadonlyArray<Style> = Array.from({ length: 64 }, (_, i) => ({
   difference: (i & 1) !== 0,
   quotient: (i & 2) !== 0,
   negation: (i & 4) !== 0,
   content: (i & 8) !== 0,
-  common: (i & 16) !== 0
-}))
+  common: (i & 16) !== 0,
+  exponential: (i & 32) !== 0
+})).filter((s) => !s.exponential || s.quotient)
