@@ -117,6 +117,14 @@ describe("the learned simplifier (level 5 answers)", () => {
     expect(forms).toContain("(/ 8 (exp (- x 6)))")
   })
 
+  it("merges equal bases to a zeroth power as 1, so the numbers around it are collected", () => {
+    const x = sym("x")
+    const e = op("-", op("-", x, rational(7n, 1n)), op("/", x, x))
+    const s = simplifier.simplify(e)
+    expect(simplifier.styled(e).every((f) => !print(f).includes("7"))).toBe(true)
+    expect(equivalent(s, e)).toBe(true)
+  })
+
   it("never uses a rule its evaluator cannot confirm", () => {
     const wrong = { lhs: op("+", variable(0), variable(1)), rhs: variable(0) }
     const state = { ...heads.state(), simplifyRules: [...encodePattern(wrong.lhs), ...encodePattern(wrong.rhs), ...(heads.state()["simplifyRules"] ?? [])] }

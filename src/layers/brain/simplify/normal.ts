@@ -111,6 +111,8 @@ export const makeNormalizer = (r: Roles, exponentials: ReadonlyArray<number> = [
 
   const power = (base: Expr, exponent: Expr): Expr => {
     if (equals(exponent, one)) return base
+    // b^0 = b^i·b^−i = 1 (the power's laws); the merged bases of x·x^−1 leave it.
+    if (equals(exponent, zero)) return one
     if (isInteger(exponent) && isRow(base, r.product)) return product(base.args.map((a) => power(a, exponent)))
     if (isInteger(exponent) && isRow(base, r.power) && isInteger(base.args[1] as Expr))
       return nodeOf(r.power, [base.args[0] as Expr, productNode([base.args[1] as Expr, exponent])])
