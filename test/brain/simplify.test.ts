@@ -15,6 +15,7 @@ import { OPTIONS, present } from "../../src/layers/brain/simplify/form.js"
 import { encodePattern, instantiate, variable, variablesOf } from "../../src/layers/brain/simplify/pattern.js"
 import { makeSimplifier } from "../../src/layers/brain/simplify/Simplifier.js"
 import { discoverExponentials } from "../../src/layers/brain/simplify/roles.js"
+import { STYLES } from "../../src/layers/brain/simplify/normal.js"
 import { makeSymbolicHeads } from "../../src/layers/brain/symbolic/SymbolicHeads.js"
 import { emitTangent } from "../../src/layers/brain/symbolic/emit.js"
 import { headRow } from "../../src/layers/brain/vocabulary.js"
@@ -123,6 +124,16 @@ describe("the learned simplifier (level 5 answers)", () => {
     const s = simplifier.simplify(e)
     expect(simplifier.styled(e).every((f) => !print(f).includes("7"))).toBe(true)
     expect(equivalent(s, e)).toBe(true)
+  })
+
+  it("writes a negative rational coefficient's difference with its number folded: 1/(4x), not (/ 1/4 x)", () => {
+    const x = sym("x")
+    const e = op("-", op("^", x, rational(3n, 1n)), op("/", rational(1n, 1n), op("*", rational(4n, 1n), x)))
+    // The styles that write quotients (without them, a rule may still write (/ -1/4 x) from (* -1/4 (^ x -1))).
+    const forms = simplifier.styled(e).map(print).filter((_, i) => STYLES[i]?.quotient === true)
+    expect(forms.length).toBeGreaterThan(0)
+    expect(forms.some((f) => f.includes("(/ 1 (* 4 x))"))).toBe(true)
+    expect(forms.filter((f) => f.includes("1/4 x)"))).toEqual([])
   })
 
   it("never uses a rule its evaluator cannot confirm", () => {

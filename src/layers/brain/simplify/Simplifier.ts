@@ -118,9 +118,9 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     roles = r
     // Exponential-like rows among every one-argument row the evaluator has a locked unit for (none named).
     const unary = r === undefined ? [] : heads.map((_, row) => row).filter((row) => arityOf(row) === 1 && evaluator.isLocked(row))
-    normalizer = r === undefined ? undefined : makeNormalizer(r, discoverExponentials(unary, r, evaluator.evaluate, Rng.seeded(0xe4b0)))
     anatomy = r === undefined ? noAnatomy : anatomyOf(r)
     exact = undefined
+    normalizer = undefined
     if (r === undefined) return
     // The exact arithmetic over the roles, each part only as far as the evaluator confirms it (./exact.ts).
     const arithmetic = confirmArithmetic(r, evaluator.evaluate, Rng.seeded(0xe8ac7))
@@ -128,6 +128,11 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const q = exactValue(arithmetic, e)
       return q === undefined ? undefined : { expr: toExpr(q), agrees: (v) => faithfulAgrees(q, v) }
     }
+    const exactNumber = (e: Expr) => {
+      const q = exactValue(arithmetic, e)
+      return q === undefined ? undefined : toExpr(q)
+    }
+    normalizer = makeNormalizer(r, discoverExponentials(unary, r, evaluator.evaluate, Rng.seeded(0xe4b0)), exactNumber)
   }
   let exact: ExactFold | undefined
   const foldAll = (es: ReadonlyArray<Expr>): Array<Expr> => foldConstants(es, evaluator.evaluate, trusted, exact)

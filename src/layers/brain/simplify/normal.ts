@@ -29,7 +29,7 @@ const isInteger = (e: Expr): boolean => e._tag === "Integer"
 export const isNegative = (e: Expr): boolean =>
   (e._tag === "Integer" && e.value < 0n) || (e._tag === "Rational" && e.num < 0n) || (e._tag === "Float" && e.value < 0)
 
-export const makeNormalizer = (r: Roles, exponentials: ReadonlyArray<number> = []) => {
+export const makeNormalizer = (r: Roles, exponentials: ReadonlyArray<number> = [], exact: (e: Expr) => Expr | undefined = () => undefined) => {
   const zero = LITERALS[r.zero] as Expr
   const one = LITERALS[r.one] as Expr
   const minusOne = r.minusOne >= 0 ? (LITERALS[r.minusOne] as Expr) : undefined
@@ -136,7 +136,13 @@ export const makeNormalizer = (r: Roles, exponentials: ReadonlyArray<number> = [
   }
 
   /** −c for a number c, as a constant subtree the evaluator folds (1 for −1). */
-  const negated = (c: Expr): Expr => (minusOne !== undefined && equals(c, minusOne) ? one : nodeOf(r.product, [minusOne as Expr, c]))
+  const negated = (c: Expr): Expr => {
+    if (minusOne !== undefined && equals(c, minusOne)) return one
+    const m = nodeOf(r.product, [minusOne as Expr, c])
+    // Folded now where the confirmed exact arithmetic can (./exact.ts): a coefficient left as
+    // (* −1 c) is no number to the presentation, and −1/4·x^−1 ended as (/ 1/4 x), not (/ 1 (* 4 x)).
+    return (isNumberLeaf(c) ? exact(m) : undefined) ?? m
+  }
 
   /** h(u)^k as h(k·u), for a row h whose powers are multiples of its argument (./roles.ts discoverExponentials). */
   const multipleOf = (h: Node, k: Expr): Expr => withArgs(h, [product([k, h.args[0] as Expr])])
