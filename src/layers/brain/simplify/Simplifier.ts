@@ -261,10 +261,18 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       const choice = bestChoice(scorer)
       const some = usable.filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE).slice(0, SCORER_PAIRS)
       const normals = [0, 1, 2, 3].map((k) => normalForms(some.map((p) => p.answer), (k & 1) !== 0, (k & 2) !== 0))
+      // Many styles write an answer alike (no negative term, no quotient): each distinct answer's GED is computed once.
+      const known = some.map(() => new Map<string, number>())
+      const targets = some.map((p) => toGraph(p.target))
       STYLES.forEach((s, i) => {
         const outs = rewriteAll(presentedAll(normals[(s.content ? 1 : 0) + (s.common ? 2 : 0)] as Array<Expr>, s))
-        some.forEach((p, k) => {
-          styleLoss[i] = (styleLoss[i] as number) + ged(toGraph(present(outs[k] as Expr, ac, scorer, choice, anatomy)), toGraph(p.target)).distance
+        some.forEach((_, k) => {
+          const out = present(outs[k] as Expr, ac, scorer, choice, anatomy)
+          const seen = known[k] as Map<string, number>
+          const key = cachedKey(out)
+          const d = seen.get(key) ?? ged(toGraph(out), targets[k] as ReturnType<typeof toGraph>).distance
+          seen.set(key, d)
+          styleLoss[i] = (styleLoss[i] as number) + d
         })
       })
     }
