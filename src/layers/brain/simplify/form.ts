@@ -217,10 +217,17 @@ export const trainScorer = (
   for (const p of pairs) headsIn(p.answer, ac, seen)
   for (const head of seen) {
     const l = scorer.loss.get(head) ?? new Float64Array(OPTIONS)
+    // Options often arrange an answer alike (two arguments nest one way only): each distinct form's GED once.
+    const known = pairs.map(() => new Map<string, number>())
     for (let option = 0; option < OPTIONS; option++) {
       const choice: Choice = (h) => (h === head ? option : current(h))
       pairs.forEach((p, i) => {
-        l[option] = (l[option] as number) + ged(toGraph(present(p.answer, ac, scorer, choice, anatomy)), targets[i] as ReturnType<typeof toGraph>, costs).distance
+        const out = present(p.answer, ac, scorer, choice, anatomy)
+        const seenForms = known[i] as Map<string, number>
+        const k = cachedKey(out)
+        const d = seenForms.get(k) ?? ged(toGraph(out), targets[i] as ReturnType<typeof toGraph>, costs).distance
+        seenForms.set(k, d)
+        l[option] = (l[option] as number) + d
       })
     }
     scorer.loss.set(head, l)
