@@ -178,9 +178,12 @@ export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, ch
   let ranked: Array<Expr>
   if (order === "keep") ranked = args
   else if (order === "learned") ranked = orderArgs(scorer, head, args, anatomy)
-  else
-    ranked = args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)) }))
-      .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || x.i - y.i).map((x) => x.a)
+  else {
+    // Arguments of the same kind: in the fitted comparator's order, not as they came.
+    const list = scorer.comparator.get(head) ?? []
+    ranked = args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)), f: featuresOf(scorer, head, a, anatomy) }))
+      .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || compareBy(list, x.f, y.f) || x.i - y.i).map((x) => x.a)
+  }
   if (nesting === "flat" || ranked.length === 2) return withArgs(e, ranked)
   if (nesting === "left") return ranked.slice(1).reduce((acc, a) => withArgs(e, [acc, a]), ranked[0] as Expr)
   return ranked.slice(0, -1).reduceRight((acc, a) => withArgs(e, [a, acc]), ranked[ranked.length - 1] as Expr)
