@@ -5,7 +5,7 @@
 import { Effect, Either, FastCheck as fc } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import type { Expr } from "../../src/domain/Expr.js"
-import { equals, fn, op, sym } from "../../src/domain/Expr.js"
+import { equals, fn, op, rational, sym } from "../../src/domain/Expr.js"
 import { toGraph } from "../../src/domain/Graph.js"
 import { ged } from "../../src/domain/ged/index.js"
 import { print } from "../../src/domain/Polish.js"
@@ -14,6 +14,8 @@ import { recogniseRational } from "../../src/layers/brain/simplify/fold.js"
 import { OPTIONS, present } from "../../src/layers/brain/simplify/form.js"
 import { encodePattern, instantiate, variable, variablesOf } from "../../src/layers/brain/simplify/pattern.js"
 import { makeSimplifier } from "../../src/layers/brain/simplify/Simplifier.js"
+import { discoverExponentials } from "../../src/layers/brain/simplify/roles.js"
+import { STYLES } from "../../src/layers/brain/simplify/normal.js"
 import { makeSymbolicHeads } from "../../src/layers/brain/symbolic/SymbolicHeads.js"
 import { emitTangent } from "../../src/layers/brain/symbolic/emit.js"
 import { headRow } from "../../src/layers/brain/vocabulary.js"
@@ -89,6 +91,49 @@ describe("the learned simplifier (level 5 answers)", () => {
     Effect.runSync(swapped.loadState({ ...simplifier.state(), simplifyRoles: [r!.sum, r!.product, r!.quotient, r!.difference, r!.power, r!.negation, r!.zero, r!.one, r!.minusOne] }))
     expect(swapped.roles()?.power).toBe(-1)
     expect(swapped.roles()?.quotient).toBe(-1)
+  })
+
+  it("folds numbers exactly, however large or fine (the evaluator's own reading stops at denominators of 1000)", () => {
+    const x = sym("x")
+    const constantLeft = (e: Expr): boolean =>
+      (e._tag === "Op" || e._tag === "Fn") && (e.args.every((a) => a._tag === "Integer" || a._tag === "Rational" || constantLeft(a)) || e.args.some(constantLeft))
+    const fine = op("*", x, op("^", rational(1n, 32n), rational(2n, 1n)))
+    const big = op("*", op("^", rational(9n, 1n), rational(20n, 1n)), fn("sin", x))
+    for (const e of [fine, big]) {
+      const s = simplifier.simplify(e)
+      expect(constantLeft(s)).toBe(false)
+      expect(equivalent(s, e)).toBe(true)
+    }
+    expect(print(simplifier.simplify(big))).toContain(String(9n ** 20n))
+    expect(print(simplifier.simplify(fine))).toContain("1024")
+  })
+
+  it("may present a negative power of an exponential-like head as that head of a multiple (found by the evaluator)", () => {
+    const x = sym("x")
+    const rows = [fn("exp", x), fn("sin", x), fn("ln", x), op("-", x)].map((e) => headRow(e as never, 1))
+    expect(discoverExponentials(rows, simplifier.roles()!, trusting.evaluate, Rng.seeded(5))).toEqual([rows[0]])
+    const e = op("/", rational(8n, 1n), fn("exp", op("-", x, rational(6n, 1n))))
+    const forms = simplifier.styled(e).map(print)
+    expect(forms).toContain("(* 8 (exp (- 6 x)))")
+    expect(forms).toContain("(/ 8 (exp (- x 6)))")
+  })
+
+  it("merges equal bases to a zeroth power as 1, so the numbers around it are collected", () => {
+    const x = sym("x")
+    const e = op("-", op("-", x, rational(7n, 1n)), op("/", x, x))
+    const s = simplifier.simplify(e)
+    expect(simplifier.styled(e).every((f) => !print(f).includes("7"))).toBe(true)
+    expect(equivalent(s, e)).toBe(true)
+  })
+
+  it("writes a negative rational coefficient's difference with its number folded: 1/(4x), not (/ 1/4 x)", () => {
+    const x = sym("x")
+    const e = op("-", op("^", x, rational(3n, 1n)), op("/", rational(1n, 1n), op("*", rational(4n, 1n), x)))
+    // The styles that write quotients (without them, a rule may still write (/ -1/4 x) from (* -1/4 (^ x -1))).
+    const forms = simplifier.styled(e).map(print).filter((_, i) => STYLES[i]?.quotient === true)
+    expect(forms.length).toBeGreaterThan(0)
+    expect(forms.some((f) => f.includes("(/ 1 (* 4 x))"))).toBe(true)
+    expect(forms.filter((f) => f.includes("1/4 x)"))).toEqual([])
   })
 
   it("never uses a rule its evaluator cannot confirm", () => {

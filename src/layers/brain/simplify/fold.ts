@@ -42,11 +42,16 @@ export const recogniseRational = (v: number): Expr | undefined => {
 
 const hasSymbol = (e: Expr): boolean => (e._tag === "Symbol" ? true : isNode(e) ? e.args.some(hasSymbol) : false)
 
+/** A constant subtree's exact value, when the confirmed arithmetic can compute it (./exact.ts). */
+export type ExactFold = (e: Expr) => { readonly expr: Expr; readonly agrees: (value: number) => boolean } | undefined
+
 /**
  * Every expression with its maximal symbol-free subtrees (that `usable` accepts) folded,
- * all evaluated in one batch of the evaluator.
+ * all evaluated in one batch of the evaluator. A subtree the exact arithmetic computes
+ * (./exact.ts) becomes that exact number when the evaluator's value agrees with it (where
+ * the evaluator reads faithfully); otherwise a small rational read from the value.
  */
-export const foldConstants = (exprs: ReadonlyArray<Expr>, evaluate: Evaluator, usable: (e: Expr) => boolean): Array<Expr> => {
+export const foldConstants = (exprs: ReadonlyArray<Expr>, evaluate: Evaluator, usable: (e: Expr) => boolean, exact?: ExactFold): Array<Expr> => {
   let pending: Array<Expr> = []
   const collect = (e: Expr): void => {
     if (!isNode(e)) return
@@ -61,7 +66,8 @@ export const foldConstants = (exprs: ReadonlyArray<Expr>, evaluate: Evaluator, u
     const values = evaluateAll(pending.map((expr) => ({ expr, bindings: [] })), evaluate)
     const next: Array<Expr> = []
     pending.forEach((e, i) => {
-      const r = recogniseRational(values[i] as number)
+      const q = exact?.(e)
+      const r = q !== undefined && q.agrees(values[i] as number) ? q.expr : recogniseRational(values[i] as number)
       if (r !== undefined) folded.set(e, r)
       else if (isNode(e)) for (const a of e.args) if (isNode(a) && !isNumberLeaf(a)) next.push(a)
     })

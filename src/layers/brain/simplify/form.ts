@@ -178,9 +178,12 @@ export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, ch
   let ranked: Array<Expr>
   if (order === "keep") ranked = args
   else if (order === "learned") ranked = orderArgs(scorer, head, args, anatomy)
-  else
-    ranked = args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)) }))
-      .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || x.i - y.i).map((x) => x.a)
+  else {
+    // Arguments of the same kind: in the fitted comparator's order, not as they came.
+    const list = scorer.comparator.get(head) ?? []
+    ranked = args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)), f: featuresOf(scorer, head, a, anatomy) }))
+      .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || compareBy(list, x.f, y.f) || x.i - y.i).map((x) => x.a)
+  }
   if (nesting === "flat" || ranked.length === 2) return withArgs(e, ranked)
   if (nesting === "left") return ranked.slice(1).reduce((acc, a) => withArgs(e, [acc, a]), ranked[0] as Expr)
   return ranked.slice(0, -1).reduceRight((acc, a) => withArgs(e, [a, acc]), ranked[ranked.length - 1] as Expr)
@@ -217,10 +220,17 @@ export const trainScorer = (
   for (const p of pairs) headsIn(p.answer, ac, seen)
   for (const head of seen) {
     const l = scorer.loss.get(head) ?? new Float64Array(OPTIONS)
+    // Options often arrange an answer alike (two arguments nest one way only): each distinct form's GED once.
+    const known = pairs.map(() => new Map<string, number>())
     for (let option = 0; option < OPTIONS; option++) {
       const choice: Choice = (h) => (h === head ? option : current(h))
       pairs.forEach((p, i) => {
-        l[option] = (l[option] as number) + ged(toGraph(present(p.answer, ac, scorer, choice, anatomy)), targets[i] as ReturnType<typeof toGraph>, costs).distance
+        const out = present(p.answer, ac, scorer, choice, anatomy)
+        const seenForms = known[i] as Map<string, number>
+        const k = cachedKey(out)
+        const d = seenForms.get(k) ?? ged(toGraph(out), targets[i] as ReturnType<typeof toGraph>, costs).distance
+        seenForms.set(k, d)
+        l[option] = (l[option] as number) + d
       })
     }
     scorer.loss.set(head, l)

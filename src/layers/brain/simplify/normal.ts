@@ -21,13 +21,15 @@ import { cachedKey } from "./rewrite.js"
 import type { Roles } from "./roles.js"
 import { isNode, isNumberLeaf, LITERALS, withArgs, type Node } from "./pattern.js"
 
+const hasSymbol = (e: Expr): boolean => (e._tag === "Symbol" ? true : isNode(e) ? e.args.some(hasSymbol) : false)
+
 export const rowOf = (e: Node): number => headRowOrNone(e, e.args.length === 1 ? 1 : 2)
 
 const isInteger = (e: Expr): boolean => e._tag === "Integer"
 export const isNegative = (e: Expr): boolean =>
   (e._tag === "Integer" && e.value < 0n) || (e._tag === "Rational" && e.num < 0n) || (e._tag === "Float" && e.value < 0)
 
-export const makeNormalizer = (r: Roles) => {
+export const makeNormalizer = (r: Roles, exponentials: ReadonlyArray<number> = [], exact: (e: Expr) => Expr | undefined = () => undefined) => {
   const zero = LITERALS[r.zero] as Expr
   const one = LITERALS[r.one] as Expr
   const minusOne = r.minusOne >= 0 ? (LITERALS[r.minusOne] as Expr) : undefined
@@ -109,6 +111,8 @@ export const makeNormalizer = (r: Roles) => {
 
   const power = (base: Expr, exponent: Expr): Expr => {
     if (equals(exponent, one)) return base
+    // b^0 = b^i·b^−i = 1 (the power's laws); the merged bases of x·x^−1 leave it.
+    if (equals(exponent, zero)) return one
     if (isInteger(exponent) && isRow(base, r.product)) return product(base.args.map((a) => power(a, exponent)))
     if (isInteger(exponent) && isRow(base, r.power) && isInteger(base.args[1] as Expr))
       return nodeOf(r.power, [base.args[0] as Expr, productNode([base.args[1] as Expr, exponent])])
@@ -132,7 +136,16 @@ export const makeNormalizer = (r: Roles) => {
   }
 
   /** −c for a number c, as a constant subtree the evaluator folds (1 for −1). */
-  const negated = (c: Expr): Expr => (minusOne !== undefined && equals(c, minusOne) ? one : nodeOf(r.product, [minusOne as Expr, c]))
+  const negated = (c: Expr): Expr => {
+    if (minusOne !== undefined && equals(c, minusOne)) return one
+    const m = nodeOf(r.product, [minusOne as Expr, c])
+    // Folded now where the confirmed exact arithmetic can (./exact.ts): a coefficient left as
+    // (* −1 c) is no number to the presentation, and −1/4·x^−1 ended as (/ 1/4 x), not (/ 1 (* 4 x)).
+    return (isNumberLeaf(c) ? exact(m) : undefined) ?? m
+  }
+
+  /** h(u)^k as h(k·u), for a row h whose powers are multiples of its argument (./roles.ts discoverExponentials). */
+  const multipleOf = (h: Node, k: Expr): Expr => withArgs(h, [product([k, h.args[0] as Expr])])
 
   const present = (e: Expr, style: Style): Expr => {
     if (!isNode(e)) return e
@@ -165,6 +178,10 @@ export const makeNormalizer = (r: Roles) => {
       const den: Array<Expr> = []
       for (const f of others) {
         const { base, exponent } = r.power >= 0 ? baseOf(f) : { base: f, exponent: one }
+        if (style.exponential && isNegative(exponent) && exponentials.some((u) => isRow(base, u))) {
+          num.push(present(multipleOf(base as Node, exponent), style))
+          continue
+        }
         if (style.quotient && r.quotient >= 0 && isNegative(exponent)) {
           const m = negated(exponent)
           den.push(present(equals(m, one) ? base : nodeOf(r.power, [base, m]), style))
@@ -181,6 +198,8 @@ export const makeNormalizer = (r: Roles) => {
       else numerator = productNode(c === undefined || (equals(c, one) && num.length > 0) ? num : [c, ...num])
       return den.length === 0 ? numerator : nodeOf(r.quotient, [numerator, productNode(den)])
     }
+    if (row === r.power && style.exponential && isNegative(e.args[1] as Expr) && exponentials.some((u) => isRow(e.args[0] as Expr, u)))
+      return present(multipleOf(e.args[0] as Node, e.args[1] as Expr), style)
     if (row === r.power && r.quotient >= 0 && style.quotient && isNegative(args[1] as Expr))
       return nodeOf(r.quotient, [one, present(power(args[0] as Expr, negated(args[1] as Expr)), style)])
     return withArgs(e, args)
@@ -252,7 +271,11 @@ export const makeNormalizer = (r: Roles) => {
         }
         return f
       })
-      return taken.length === 0 ? withArgs(e, args) : nodeOf(r.product, [...taken, ...rest])
+      if (taken.length === 0) return withArgs(e, args)
+      // The contents taken out and the number factors already there: one constant subtree, folded into one coefficient.
+      const all = [...taken, ...rest]
+      const constant = all.filter((f) => !hasSymbol(f))
+      return constant.length < 2 ? nodeOf(r.product, all) : nodeOf(r.product, [nodeOf(r.product, constant), ...all.filter(hasSymbol)])
     }
     if (isRow(e, r.power) && isInteger(args[1] as Expr)) {
       const pc = split(args[0] as Expr)
@@ -273,11 +296,15 @@ export interface Style {
   readonly content: boolean
   /** Sums whose terms share a denominator over it. */
   readonly common: boolean
+  /** A negative power of an exponential-like row written as that row of a multiple: 1/h(u) as h(−u). */
+  readonly exponential: boolean
 }
-export const STYLES: ReadonlyArray<Style> = Array.from({ length: 32 }, (_, i) => ({
+/** Every combination of the shorthands (the exponential one only with quotients: without them it changes little and doubles the choosing). */
+export const STYLES: ReadonlyArray<Style> = Array.from({ length: 64 }, (_, i) => ({
   difference: (i & 1) !== 0,
   quotient: (i & 2) !== 0,
   negation: (i & 4) !== 0,
   content: (i & 8) !== 0,
-  common: (i & 16) !== 0
-}))
+  common: (i & 16) !== 0,
+  exponential: (i & 32) !== 0
+})).filter((s) => !s.exponential || s.quotient)

@@ -113,6 +113,18 @@ export const discoverRoles = (rows: ReadonlyArray<number>, ac: ReadonlyArray<num
   return { ...partial, power, difference, negation, quotient }
 }
 
+/**
+ * The one-argument rows whose integer powers are the row of a multiple, (h a)^k = h(k·a)
+ * for integer k (on the default data, exp): a presentation may write h(u)^−k as h(−k·u)
+ * (./normal.ts), as targets do. Found among the given rows by the evaluator, like the roles.
+ */
+export const discoverExponentials = (rows: ReadonlyArray<number>, r: Roles, evaluate: Evaluator, rng: Rng): Array<number> => {
+  if (r.power < 0) return []
+  const unary = rows.filter((u) => arityOf(u) === 1)
+  const held = confirmLaws(unary.map((u) => ({ lhs: nodeOf(r.power, [nodeOf(u, [a]), b]), rhs: nodeOf(u, [nodeOf(r.product, [b, a])]), integers: [1] })), evaluate, rng)
+  return unary.filter((_, i) => held[i] === true)
+}
+
 /** Roles as numbers (a checkpoint's state), and back; empty when none. */
 export const encodeRoles = (r: Roles | undefined): Array<number> =>
   r === undefined ? [] : [r.sum, r.product, r.power, r.difference, r.quotient, r.negation, r.zero, r.one, r.minusOne]
