@@ -115,7 +115,7 @@ export const makeModel = (net: ArithmeticBrain): BrainModel => {
   let signSearch = -1
   // Expression answers (level 5) and definite problems (level 6): rules and root emitters, learned in prepareStep.
   const symbolic = makeSymbolicHeads(evaluatorOf(net))
-  const definite = makeDefiniteHeads(evaluatorOf(net), symbolic.tangentRules, symbolic.knownAntitangent)
+  const definite = makeDefiniteHeads(evaluatorOf(net), symbolic.tangentRules, symbolic.knownAntitangent, symbolic.simplify)
   const answerers = { net, evaluate: evaluatorOf(net).evaluate, symbolic, definite }
   const prepareNumeric = (batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => {
     // After the warm-up, every head the step reads is locked before any shard runs.

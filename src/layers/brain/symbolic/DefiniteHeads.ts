@@ -62,10 +62,18 @@ export const definiteOf = (input: BrainInput): Definite | undefined => {
  * The expression emitter `kind` writes for p (its antitangent, or f itself), undefined
  * without one. Where a head has several rules, the first that holds inside [a, b] is used.
  */
-const emittedOf = (p: Definite, kind: number, rules: AntiRules | undefined, tangents: TangentRules | undefined, known: KnownAntitangent, verify: Verifier): Expr | undefined =>
+const emittedOf = (
+  p: Definite,
+  kind: number,
+  rules: AntiRules | undefined,
+  tangents: TangentRules | undefined,
+  known: KnownAntitangent,
+  verify: Verifier,
+  simplify: (e: Expr) => Expr
+): Expr | undefined =>
   kind < 0 ? undefined
   : kind === 2 ? p.f
-  : (known(p.f, p.variable)?.antitangent ?? (rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents, headRow, verify)))
+  : (known(p.f, p.variable)?.antitangent ?? (rules === undefined ? undefined : emitAntitangent(p.f, p.variable, rules, tangents, headRow, verify, simplify)))
 
 /** Where a rule of p's integrand is checked: inside [a, b], other symbols bound as the answer's check binds them. */
 const verifierOf = (evaluate: TrustedEvaluator["evaluate"], p: Definite): Verifier =>
@@ -90,7 +98,8 @@ export interface DefiniteHeads {
 export const makeDefiniteHeads = (
   evaluator: TrustedEvaluator,
   tangents: () => TangentRules | undefined,
-  known: KnownAntitangent = () => undefined
+  known: KnownAntitangent = () => undefined,
+  simplify: (e: Expr) => Expr = (e) => e
 ): DefiniteHeads => {
   let rules: AntiRules | undefined
   // Examples answered wrong in earlier steps, kept (until answered right) so that a rule
@@ -104,7 +113,7 @@ export const makeDefiniteHeads = (
     const out = new Float64Array(problems.length).fill(NaN)
     const inputs: Array<BrainInput> = []
     const owners: Array<number> = []
-    const emitted = problems.map((p) => emittedOf(p, kind(p), rules, tangents(), known, verifierOf(evaluator.evaluate, p)))
+    const emitted = problems.map((p) => emittedOf(p, kind(p), rules, tangents(), known, verifierOf(evaluator.evaluate, p), simplify))
     problems.forEach((p, i) => {
       const e = emitted[i]
       if (e === undefined || !canFeaturize(e)) return
@@ -154,7 +163,8 @@ export const makeDefiniteHeads = (
         (missing, now) =>
           (rules = learnAntiRules([...examples, ...(missing.size === 0 ? missed : [])].map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules, {
             usable: evaluator.isLocked,
-            refit: missing.size === 0
+            refit: missing.size === 0,
+            simplify
           })),
         (mine) =>
           DEFINITE_EMITTERS.map((_, kind) => {

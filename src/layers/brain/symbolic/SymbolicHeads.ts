@@ -84,6 +84,8 @@ export interface SymbolicHeads {
   readonly loadState: (state: BrainState) => Effect.Effect<void, BrainError>
   /** The tangent rules learned so far (level 6's antitangents build on them). */
   readonly tangentRules: () => TangentRules | undefined
+  /** The learned simplifier: an equivalent expression in the form it chose (e itself before it learned). */
+  readonly simplify: (e: Expr) => Expr
   /**
    * An antitangent of e along v that the brain knows by construction: when e is a problem
    * `(h g v)` it answers with g's tangent along v, g is one (the definition of an
@@ -168,6 +170,7 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
 
   return {
     tangentRules: () => rules,
+    simplify: (e) => simplifier.simplify(e),
     knownAntitangent: (e, variable) => {
       if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 2 || !canFeaturize(e)) return undefined
       const v = e.args[1] as Expr

@@ -46,6 +46,8 @@ interface Context {
   readonly tangents: TangentRules | undefined
   readonly headRowOf: HeadRowOf
   readonly verify: Verifier | undefined
+  /** The brain's own simplifier (an equivalent expression), applied to the expression a parts atom integrates again. */
+  readonly simplify: ((e: Expr) => Expr) | undefined
   readonly depth: number
   /** How deep parts atoms may nest in this attempt (emission deepens it one step at a time). */
   readonly limit: number
@@ -112,7 +114,9 @@ const written = (e: Expr, c: Context): Expr => {
       if (error instanceof NoRule || error instanceof RangeError) continue
       throw error
     }
-    if (alternatives.length === 1 || c.verify === undefined || verified(node, built, c)) return built
+    // Inside a parts atom the expression is the brain's own writing, of shapes its data may
+    // never have shown: there every rule is checked, not only a choice between rules.
+    if ((alternatives.length === 1 && c.depth === 0) || c.verify === undefined || verified(node, built, c)) return built
   }
   throw new NoRule()
 }
@@ -134,7 +138,17 @@ const parts = (integrated: Expr, other: Expr, c: Context): Expr => {
   }
   const d = tangentOf(other, c)
   if (isZero(d)) return numberLeaf(0)
-  return antitangent(productOf(c.rules.writer, [d, antitangent(integrated, c)]) as Expr, { ...c, depth: c.depth + 1 })
+  const inner = productOf(c.rules.writer, [d, antitangent(integrated, c)]) as Expr
+  const deeper = { ...c, depth: c.depth + 1 }
+  // Simplified first ((1/x)·(x³/3) is x²/3, whose antitangent the rules write); as written where that has none.
+  const simpler = c.simplify?.(inner) ?? inner
+  if (simpler === inner) return antitangent(inner, deeper)
+  try {
+    return antitangent(simpler, deeper)
+  } catch (error) {
+    if (!(error instanceof NoRule || error instanceof RangeError)) throw error
+    return antitangent(inner, deeper)
+  }
 }
 
 const tangentOf = (e: Expr, c: Context): Expr => {
@@ -156,8 +170,9 @@ export const emitAntitangent = (
   rules: AntiRules,
   tangents: TangentRules | undefined,
   headRowOf: HeadRowOf,
-  verify?: Verifier
-): Expr | undefined => deepening((c) => antitangent(e, c), variable, rules, tangents, headRowOf, verify)
+  verify?: Verifier,
+  simplify?: (e: Expr) => Expr
+): Expr | undefined => deepening((c) => antitangent(e, c), variable, rules, tangents, headRowOf, verify, simplify)
 
 /** The parts atom of a node with children u, v (slot 0: A(dv · A(u)); slot 1: A(du · A(v))) as the rules write it, undefined where they cannot. */
 export const emitParts = (
@@ -168,8 +183,9 @@ export const emitParts = (
   rules: AntiRules,
   tangents: TangentRules | undefined,
   headRowOf: HeadRowOf,
-  verify?: Verifier
-): Expr | undefined => deepening((c) => (slot === 0 ? parts(u, v, c) : parts(v, u, c)), variable, rules, tangents, headRowOf, verify)
+  verify?: Verifier,
+  simplify?: (e: Expr) => Expr
+): Expr | undefined => deepening((c) => (slot === 0 ? parts(u, v, c) : parts(v, u, c)), variable, rules, tangents, headRowOf, verify, simplify)
 
 const deepening = (
   write: (c: Context) => Expr,
@@ -177,13 +193,14 @@ const deepening = (
   rules: AntiRules,
   tangents: TangentRules | undefined,
   headRowOf: HeadRowOf,
-  verify: Verifier | undefined
+  verify: Verifier | undefined,
+  simplify: ((e: Expr) => Expr) | undefined
 ): Expr | undefined => {
   const search: Search = { memo: new Map(), verdicts: new Map(), cut: false }
   for (let limit = 0; limit <= MAX_PARTS_DEPTH; limit++) {
     search.cut = false
     try {
-      return write({ variable, rules, tangents, headRowOf, verify, depth: 0, limit, search })
+      return write({ variable, rules, tangents, headRowOf, verify, simplify, depth: 0, limit, search })
     } catch (error) {
       if (!(error instanceof NoRule || error instanceof RangeError)) throw error
       if (!search.cut) return undefined
