@@ -163,8 +163,7 @@ export const makeDefiniteHeads = (
         (missing, now) =>
           (rules = learnAntiRules([...examples, ...(missing.size === 0 ? missed : [])].map(({ p }) => ({ expr: p.f, variable: p.variable })), evaluator.evaluate, tangents(), headRow, Rng.seeded(0xa471 + now), rules, {
             usable: evaluator.isLocked,
-            refit: missing.size === 0,
-            simplify
+            refit: missing.size === 0
           })),
         (mine) =>
           DEFINITE_EMITTERS.map((_, kind) => {

@@ -82,8 +82,6 @@ export const learnAntiRules = (
     readonly usable?: (head: number) => boolean
     /** Also look for nodes of heads with rules where none of them holds, and learn a further rule from those. */
     readonly refit?: boolean
-    /** The brain's simplifier, for what a parts atom integrates again (as at answer time). */
-    readonly simplify?: (e: Expr) => Expr
   } = {}
 ): AntiRules | undefined => {
   const usable = options.usable ?? finiteHeads(evaluate)
@@ -135,7 +133,7 @@ export const learnAntiRules = (
     const Au = emitAt(rowExpr[c0] as Expr, row)
     const Av = c1 === 0 ? undefined : emitAt(rowExpr[c1] as Expr, row)
     const [u, v] = [rowExpr[c0] as Expr, rowExpr[c1] as Expr]
-    const partsOf = (slot: 0 | 1) => (further ? emitParts(u, v, slot, variableOf(row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(row), [x0Of(row)]), options.simplify) : undefined)
+    const partsOf = (slot: 0 | 1) => (further ? emitParts(u, v, slot, variableOf(row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(row), [x0Of(row)])) : undefined)
     return { row, c0, c1, Au, Av, Pu: partsOf(0), Pv: partsOf(1), known: Au !== undefined && (c1 === 0 || Av !== undefined) }
   }
   /** Per head, the nodes (of `held`) whose children's antitangents are known where none of its rules holds, by the brain's values at the node's point. */
@@ -166,7 +164,7 @@ export const learnAntiRules = (
   const variableOf = (row: number) => (problems[exampleOf(base, row)] as AntiProblem).variable
   const x0Of = (row: number) => xs[exampleOf(base, row)] as number
   // Where a head has several rules, emission tries each at the sample's own point.
-  const emitAt = (e: Expr, row: number) => emitAntitangent(e, variableOf(row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(row), [x0Of(row)]), options.simplify)
+  const emitAt = (e: Expr, row: number) => emitAntitangent(e, variableOf(row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(row), [x0Of(row)]))
   const refitted = new Set<number>()
   for (let pass = 0; pass < 8; pass++) {
     // Every node of a head without a rule, with its children's antitangents where known.

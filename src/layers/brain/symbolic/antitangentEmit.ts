@@ -114,9 +114,9 @@ const written = (e: Expr, c: Context): Expr => {
       if (error instanceof NoRule || error instanceof RangeError) continue
       throw error
     }
-    // Inside a parts atom the expression is the brain's own writing, of shapes its data may
-    // never have shown: there every rule is checked, not only a choice between rules.
-    if ((alternatives.length === 1 && c.depth === 0) || c.verify === undefined || verified(node, built, c)) return built
+    // Inside a parts atom, simplified, the expression is the brain's own writing in shapes its
+    // data may never have shown: there every rule is checked, not only a choice between rules.
+    if ((alternatives.length === 1 && (c.depth === 0 || c.simplify === undefined)) || c.verify === undefined || verified(node, built, c)) return built
   }
   throw new NoRule()
 }
