@@ -17,7 +17,7 @@ import { canFeaturize } from "../featurize.js"
 import { checkTangents, type Evaluate } from "../selfCheck.js"
 import { emitTangent, NoRule, rationalLeaf, termExpr, type HeadRowOf, type TangentRules } from "./emit.js"
 import type { Atom, RuleTerm } from "./factors.js"
-import { numberLeaf, productOf, signedSum, type Writer } from "./writer.js"
+import { coefficientForm, numberLeaf, productOf, signedSum, type Writer } from "./writer.js"
 
 export interface AntiRules {
   /** Each head row's rules, in the order they were learned (tried in that order). */
@@ -140,8 +140,9 @@ const parts = (integrated: Expr, other: Expr, c: Context): Expr => {
   if (isZero(d)) return numberLeaf(0)
   const inner = productOf(c.rules.writer, [d, antitangent(integrated, c)]) as Expr
   const deeper = { ...c, depth: c.depth + 1 }
-  // Simplified first ((1/x)·(x³/3) is x²/3, whose antitangent the rules write); as written where that has none.
-  const simpler = c.simplify?.(inner) ?? inner
+  // Simplified first ((1/x)·(x³/3) is x²/3, written (1/3)·x² as an emitted term is, whose
+  // antitangent the rules write); as written where that has none.
+  const simpler = c.simplify === undefined ? inner : coefficientForm(c.rules.writer, c.simplify(inner))
   if (simpler === inner) return antitangent(inner, deeper)
   try {
     return antitangent(simpler, deeper)

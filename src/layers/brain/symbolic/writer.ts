@@ -109,6 +109,19 @@ const negated = (w: Writer, e: Expr): Expr => {
   return nodeOf(w.product, [numberLeaf(-1), e])
 }
 
+/**
+ * A quotient by a number written as the product of its inverse and the numerator (the
+ * quotient head computes a / b, so a / n is (1/n) · a): the form a term's number takes
+ * when it is emitted (./emit.ts), under which the rule of a product by a number applies.
+ * Any other expression as it is.
+ */
+export const coefficientForm = (w: Writer, e: Expr): Expr => {
+  if ((e._tag !== "Op" && e._tag !== "Fn") || e.args.length !== 2 || headRowOrNone(e, 2) !== w.quotient) return e
+  const [top, bottom] = e.args as [Expr, Expr]
+  const n = bottom._tag === "Integer" ? ([bottom.value, 1n] as const) : bottom._tag === "Rational" ? ([bottom.num, bottom.den] as const) : undefined
+  return n === undefined || n[0] === 0n ? e : nodeOf(w.product, [rational(n[1], n[0]), top])
+}
+
 /** The writer as numbers (a checkpoint's), and back; undefined when malformed. */
 export const encodeWriter = (w: Writer | undefined): Array<number> => (w === undefined ? [] : [w.sum, w.difference, w.product, w.quotient])
 export const decodeWriter = (flat: ReadonlyArray<number>): Writer | undefined => {
