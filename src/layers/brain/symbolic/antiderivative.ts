@@ -13,7 +13,6 @@
  * a head means.
  */
 import type { Expr } from "../../../domain/Expr.js"
-import { nestBinary } from "../../../domain/Grammar.js"
 import type { Rng } from "../../../domain/Random.js"
 import { canFeaturize, featurize, type FeaturizedBatch } from "../featurize.js"
 import { checkTangents } from "../selfCheck.js"
@@ -24,6 +23,7 @@ import type { HeadRowOf, TangentRules } from "./emit.js"
 import { monomialColumns, monomials, type Atom, type Factor, type NodePoint, type RuleTerm } from "./factors.js"
 import { finiteHeads, type Evaluator } from "./learn.js"
 import { bestSubset, type SubsetFit, type Term } from "./subset.js"
+import { exampleOf, levelOf, subtreesByRow } from "./batchRows.js"
 import { findWriter } from "./writer.js"
 
 /**
@@ -129,12 +129,16 @@ export const learnAntiRules = (
   }
 
   /** A node with its children's antitangents (and, for a further rule, the parts atoms) where the rules write them. */
-  const sampleOf = (row: number, c0: number, c1: number, further: boolean): Sample => {
+  const sampleOf = (row: number, c0: number, c1: number): Sample => {
     const Au = emitAt(rowExpr[c0] as Expr, row)
     const Av = c1 === 0 ? undefined : emitAt(rowExpr[c1] as Expr, row)
-    const [u, v] = [rowExpr[c0] as Expr, rowExpr[c1] as Expr]
-    const partsOf = (slot: 0 | 1) => (further ? emitParts(u, v, slot, variableOf(row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(row), [x0Of(row)])) : undefined)
-    return { row, c0, c1, Au, Av, Pu: partsOf(0), Pv: partsOf(1), known: Au !== undefined && (c1 === 0 || Av !== undefined) }
+    return { row, c0, c1, Au, Av, Pu: undefined, Pv: undefined, known: Au !== undefined && (c1 === 0 || Av !== undefined) }
+  }
+  /** A sample with its parts atoms, for a further rule. */
+  const withParts = (s: Sample): Sample => {
+    const [u, v] = [rowExpr[s.c0] as Expr, rowExpr[s.c1] as Expr]
+    const partsOf = (slot: 0 | 1) => emitParts(u, v, slot, variableOf(s.row), rules, tangents, headRowOf, tangentVerifier(evaluate, variableOf(s.row), [x0Of(s.row)]))
+    return { ...s, Pu: partsOf(0), Pv: partsOf(1) }
   }
   /** Per head, the nodes (of `held`) whose children's antitangents are known where none of its rules holds, by the brain's values at the node's point. */
   const failingNodes = (held: ReadonlyMap<number, ReadonlyArray<number>>): Map<number, Array<Sample>> => {
@@ -142,7 +146,7 @@ export const learnAntiRules = (
     for (const [h, rows] of held)
       for (const row of rows) {
         const level = levelOf(base, row)
-        const sample = sampleOf(row, level.child0[row - level.start] as number, level.child1[row - level.start] as number, false)
+        const sample = sampleOf(row, level.child0[row - level.start] as number, level.child1[row - level.start] as number)
         if (sample.known) candidates.push({ h, sample, A: emitAt(rowExpr[row] as Expr, row) })
       }
     const checked = candidates.filter((c) => c.A !== undefined && canFeaturize(c.A))
@@ -154,9 +158,7 @@ export const learnAntiRules = (
     const out = new Map<number, Array<Sample>>()
     for (const c of candidates) {
       if (holds.has(c)) continue
-      const level = levelOf(base, c.sample.row)
-      const j = c.sample.row - level.start
-      out.set(c.h, [...(out.get(c.h) ?? []), sampleOf(c.sample.row, level.child0[j] as number, level.child1[j] as number, true)])
+      out.set(c.h, [...(out.get(c.h) ?? []), withParts(c.sample)])
     }
     return out
   }
@@ -183,7 +185,7 @@ export const learnAntiRules = (
         }
         const list = nodes.get(h) ?? []
         if (list.length >= maxSamples) continue
-        list.push(sampleOf(row, level.child0[j] as number, level.child1[j] as number, false))
+        list.push(sampleOf(row, level.child0[j] as number, level.child1[j] as number))
         nodes.set(h, list)
       }
     // A head's nodes are many (every k·x): a random share of them, so that every shape has its chance.
@@ -347,57 +349,4 @@ interface Sample {
   readonly Pu: Expr | undefined
   readonly Pv: Expr | undefined
   readonly known: boolean
-}
-
-const levelOf = (batch: FeaturizedBatch, row: number): FeaturizedBatch["levels"][number] =>
-  batch.levels.find((l) => row >= l.start && row < l.start + l.count) as FeaturizedBatch["levels"][number]
-
-const exampleOf = (batch: FeaturizedBatch, row: number): number => exampleByRow(batch)[row] as number
-
-const exampleCache = new WeakMap<FeaturizedBatch, Int32Array>()
-const exampleByRow = (batch: FeaturizedBatch): Int32Array => {
-  let out = exampleCache.get(batch)
-  if (out !== undefined) return out
-  const total = batch.levels.reduce((n, l) => Math.max(n, l.start + l.count), batch.leafCount)
-  out = new Int32Array(total).fill(-1)
-  const rows = subtreeRows(batch)
-  rows.forEach((example, row) => (out![row] = example))
-  exampleCache.set(batch, out)
-  return out
-}
-
-/** Each row's example: roots down through the children. */
-const subtreeRows = (batch: FeaturizedBatch): Map<number, number> => {
-  const children = new Map<number, [number, number]>()
-  for (const l of batch.levels) for (let j = 0; j < l.count; j++) children.set(l.start + j, [l.child0[j] as number, l.child1[j] as number])
-  const out = new Map<number, number>()
-  batch.roots.forEach((root, k) => {
-    const stack = [root]
-    while (stack.length > 0) {
-      const r = stack.pop() as number
-      if (r === 0 || out.has(r)) continue
-      out.set(r, k)
-      const c = children.get(r)
-      if (c !== undefined) stack.push(c[0], c[1])
-    }
-  })
-  return out
-}
-
-/** The (binary-folded) subtree of every row of a batch featurized from `exprs`, in featurize's order. */
-const subtreesByRow = (exprs: ReadonlyArray<Expr>, batch: FeaturizedBatch): Array<Expr | undefined> => {
-  const total = batch.levels.reduce((n, l) => Math.max(n, l.start + l.count), batch.leafCount)
-  const out = new Array<Expr | undefined>(total).fill(undefined)
-  const children = new Map<number, [number, number]>()
-  for (const l of batch.levels) for (let j = 0; j < l.count; j++) children.set(l.start + j, [l.child0[j] as number, l.child1[j] as number])
-  const assign = (row: number, e: Expr) => {
-    out[row] = e
-    const c = children.get(row)
-    if (c === undefined || (e._tag !== "Op" && e._tag !== "Fn")) return
-    const args = nestBinary(e).args
-    assign(c[0], args[0] as Expr)
-    if (args.length > 1 && c[1] !== 0) assign(c[1], args[1] as Expr)
-  }
-  exprs.forEach((e, k) => assign(batch.roots[k] as number, e))
-  return out
 }

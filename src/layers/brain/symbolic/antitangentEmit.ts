@@ -175,7 +175,7 @@ export const emitAntitangent = (
   simplify?: (e: Expr) => Expr
 ): Expr | undefined => deepening((c) => antitangent(e, c), variable, rules, tangents, headRowOf, verify, simplify)
 
-/** The parts atom of a node with children u, v (slot 0: A(dv · A(u)); slot 1: A(du · A(v))) as the rules write it, undefined where they cannot. */
+/** The parts atom of a node with children u, v (slot 0: A(dv · A(u)); slot 1: A(du · A(v))) as the rules write it, unsimplified (as the learner reads it), undefined where they cannot. */
 export const emitParts = (
   u: Expr,
   v: Expr,
@@ -184,9 +184,8 @@ export const emitParts = (
   rules: AntiRules,
   tangents: TangentRules | undefined,
   headRowOf: HeadRowOf,
-  verify?: Verifier,
-  simplify?: (e: Expr) => Expr
-): Expr | undefined => deepening((c) => (slot === 0 ? parts(u, v, c) : parts(v, u, c)), variable, rules, tangents, headRowOf, verify, simplify)
+  verify?: Verifier
+): Expr | undefined => deepening((c) => (slot === 0 ? parts(u, v, c) : parts(v, u, c)), variable, rules, tangents, headRowOf, verify, undefined)
 
 const deepening = (
   write: (c: Context) => Expr,
