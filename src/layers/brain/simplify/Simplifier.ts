@@ -34,8 +34,8 @@ import { ged } from "../../../domain/ged/index.js"
 export interface Simplifier {
   /** e in its simplest learned form (e itself when nothing is learned yet). */
   readonly simplify: (e: Expr) => Expr
-  /** One learning step on the brain's answers and their training targets. */
-  readonly learn: (pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>) => void
+  /** One learning step on the brain's answers and their training targets; true when it made choices by GED. */
+  readonly learn: (pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>) => boolean
   readonly rules: () => ReadonlyArray<Rule>
   /** e simplified in every presentation style the scorer may choose (tests: each is equivalent). */
   readonly styled: (e: Expr) => ReadonlyArray<Expr>
@@ -208,9 +208,9 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const learn = (pairs: ReadonlyArray<{ readonly answer: Expr; readonly target: Expr }>) => {
     confirmLoaded()
     const usable = pairs.filter((p) => trusted(p.answer) && canFeaturize(p.target))
-    if (usable.length === 0) return
+    if (usable.length === 0) return false
     steps++
-    if ((steps > EARLY_STEPS && steps % LEARN_EVERY !== 0) || learned >= MAX_LEARNING) return
+    if ((steps > EARLY_STEPS && steps % LEARN_EVERY !== 0) || learned >= MAX_LEARNING) return false
     learned++
     const rng = Rng.seeded(0x5e11 + steps)
     for (const p of usable) for (const e of [p.answer, p.target]) for (const r of headRowsOf(e)) if (evaluator.isLocked(r)) seenRows.add(r)
@@ -277,6 +277,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       })
     }
     memo.clear()
+    return choosing
   }
 
   const encodeText = (s: string) => Array.from(s, (c) => c.charCodeAt(0))

@@ -18,21 +18,25 @@ import type { Expr } from "../../../domain/Expr.js"
 import { int, rational, sym } from "../../../domain/Expr.js"
 import { Rng } from "../../../domain/Random.js"
 import * as T from "../../../tensor/index.js"
-import type { BrainError, BrainExample, BrainState, TrainingProgress } from "../../../services/Brain.js"
+import { BrainError, type BrainExample, type BrainState, type TrainingProgress } from "../../../services/Brain.js"
 import { PATH_COUNT, type ArithmeticBrain } from "../ArithmeticBrain.js"
-import { canFeaturize, featurize, unknownOf, type BrainInput } from "../featurize.js"
+import { canFeaturize, featurize, headRowsOf, unknownOf, type BrainInput } from "../featurize.js"
 import type { TangentClaim } from "../selfCheck.js"
 import { arityOf, headRow, heads, nodeOf } from "../vocabulary.js"
-import { emitTangent, type TangentRules } from "./emit.js"
+import { emitTangent, type TangentRules, type TermsWriter } from "./emit.js"
 import { learnTangentRules } from "./learn.js"
 import { restoreSearch, searchStep, trusts, type TrustedEvaluator } from "./schedule.js"
 import { encodeRules, savedRules } from "./codec.js"
 import { makeSimplifier } from "../simplify/Simplifier.js"
+import { makeRuleForms } from "./ruleForms.js"
 
 /** The emitters a root head may answer with. */
 export const EMITTERS = ["copy", "tangent"] as const
 const COPY = 0
 const TANGENT = 1
+
+/** Every head's rule written as the signed sum of its terms. */
+const asLearned: TermsWriter = () => undefined
 
 /** Points at which an emitter's answer and the target are compared. */
 const SCORE_POINTS = [0.7, 1.3]
@@ -136,9 +140,12 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
   // a problem over it (a higher derivative) is then answered over the unsimplified one.
   const simplifier = makeSimplifier(evaluator)
   const unsimplified = new WeakMap<Expr, Expr>()
+  // How each head's rule is written (a signed sum, or over a common denominator), chosen by GED (./ruleForms.ts).
+  const forms = makeRuleForms(evaluate)
 
-  const emit = (p: Problem, kind: number): Expr | undefined =>
-    kind === COPY ? p.f : kind === TANGENT && rules !== undefined ? emitTangent(p.f, p.variable, rules, headRow) : undefined
+  /** The emitter's answer, each head's rule written in its chosen form unless `write` says otherwise. */
+  const emit = (p: Problem, kind: number, write?: TermsWriter): Expr | undefined =>
+    kind === COPY ? p.f : kind === TANGENT && rules !== undefined ? emitTangent(p.f, p.variable, rules, headRow, write ?? forms.writer(rules.writer)) : undefined
 
   /** Examples whose answer by emitter `kind` agrees with the target at every score point (brain-evaluated). */
   const score = (examples: ReadonlyArray<{ readonly p: Problem; readonly target: Expr }>, kind: number): number => {
@@ -202,32 +209,47 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
         },
         (mine) => EMITTERS.map((_, kind) => score(mine, kind))
       )
-      simplifier.learn(
+      const choosing = simplifier.learn(
         examples.flatMap(({ p, target }) => {
           const answer = (emitter[p.root] as number) >= 0 ? emit(p, emitter[p.root] as number) : undefined
           return answer === undefined ? [] : [{ answer, target }]
         })
       )
+      const learned = rules
+      if (choosing && learned !== undefined) {
+        const tangents = examples.filter(({ p }) => emitter[p.root] === TANGENT)
+        const samples = tangents.map(({ p, target }) => ({
+          rows: headRowsOf(p.f),
+          emit: (write: TermsWriter) => emitTangent(p.f, p.variable, learned, headRow, write),
+          target
+        }))
+        forms.score(learned.heads, learned.writer, samples, simplifier.simplify)
+      }
     },
     answer: (input) => {
       const p = problemOf(input)
       const kind = p === undefined ? -1 : (emitter[p.root] as number)
       if (p === undefined || kind < 0) return undefined
       const original = unsimplified.get(p.f)
-      const emitted = emit(p, kind) ?? (original === undefined ? undefined : emit({ ...p, f: original }, kind))
+      const of = (q: Problem, write?: TermsWriter) => emit(q, kind, write) ?? (original === undefined ? undefined : emit({ ...q, f: original }, kind, write))
+      const emitted = of(p)
       if (emitted === undefined) return { expr: undefined }
       const expr = simplifier.simplify(emitted)
-      unsimplified.set(expr, emitted)
       if (kind !== TANGENT) return { expr }
-      // The tangent emitter claims that its emitted expression is f's tangent: checked on the
-      // brain's own values (the simplifier's rewrites are each confirmed when learned; its
-      // forms may read the units where they are less faithful, as exp of a large negative).
-      return { expr, claim: { f: p.f, g: emitted, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
+      // The tangent emitter claims that its emitted terms are f's tangent: checked on the
+      // brain's own values, as a signed sum of terms (the rule as learned). The chosen forms
+      // only write the same terms otherwise (over v·v, which its units read less faithfully
+      // where v is near 0), and the simplifier's rewrites are each confirmed when learned;
+      // its forms may read the units where they are less faithful, as exp of a large negative.
+      const terms = of(p, asLearned) as Expr
+      unsimplified.set(expr, terms)
+      return { expr, claim: { f: p.f, g: terms, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
     },
     state: () => ({
       tangentTerms: rules === undefined ? [] : encodeRules(rules.writer, [rules.numberSlope, rules.variableSlope], rules.heads),
       emitter: [...emitter],
       symbolicSlot: [slot],
+      tangentForms: forms.state(),
       ...simplifier.state()
     }),
     loadState: (state) =>
@@ -235,6 +257,7 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
         slot = yield* restoreSearch(state, "emitter", "symbolicSlot", emitter)
         const saved = yield* savedRules(state, "tangentTerms")
         rules = saved === undefined ? undefined : { heads: saved.heads, numberSlope: saved.lead[0], variableSlope: saved.lead[1], writer: saved.writer }
+        if (!forms.load(state["tangentForms"] ?? [])) return yield* Effect.fail(new BrainError({ reason: "BadState", message: "tangentForms is malformed" }))
         yield* simplifier.loadState(state)
       })
   }

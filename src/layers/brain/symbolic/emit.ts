@@ -110,7 +110,20 @@ export const termExpr = (w: Writer, t: RuleTerm, s: AtomSource, extra: Expr | un
   return { negative: num < 0n, expr: bottom === undefined ? top : nodeOf(w.quotient, [top, bottom]) }
 }
 
-const tangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: HeadRowOf): Expr | undefined => {
+/** One term of a node's rule with the tangent of the child it reads. */
+export interface TermPart {
+  readonly term: RuleTerm
+  readonly d: Expr
+}
+
+/**
+ * How a node's terms are written, when not as one signed sum of terms: a form chosen per
+ * head (./ruleForms.ts), or undefined for the signed sum. Only the writing changes; the
+ * terms, and so the value, are the learned rule's.
+ */
+export type TermsWriter = (row: number, parts: ReadonlyArray<TermPart>, source: AtomSource) => Expr | undefined
+
+const tangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: HeadRowOf, write?: TermsWriter): Expr | undefined => {
   switch (e._tag) {
     case "Integer":
     case "Rational":
@@ -125,28 +138,30 @@ const tangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: Head
       if (e.args.length === 0) throw new NoRule()
       const node = nestBinary(e)
       const unary = node.args.length === 1
-      const terms = rules.heads.get(headRowOf(node, unary ? 1 : 2))
+      const row = headRowOf(node, unary ? 1 : 2)
+      const terms = rules.heads.get(row)
       if (terms === undefined) throw new NoRule()
       const u = node.args[0] as Expr
       const v = unary ? undefined : (node.args[1] as Expr)
-      const du = tangent(u, variable, rules, headRowOf)
-      const dv = v === undefined ? undefined : tangent(v, variable, rules, headRowOf)
-      const built: Array<{ readonly negative: boolean; readonly expr: Expr }> = []
-      for (const t of terms) {
-        const d = t.slot === 0 ? du : dv
+      const du = tangent(u, variable, rules, headRowOf, write)
+      const dv = v === undefined ? undefined : tangent(v, variable, rules, headRowOf, write)
+      const parts: Array<TermPart> = []
+      for (const term of terms) {
+        const d = term.slot === 0 ? du : dv
         if (d === undefined) continue
-        if (isUnknown(t)) throw new NoRule()
-        built.push(termExpr(rules.writer, t, { node: e, u, v }, d))
+        if (isUnknown(term)) throw new NoRule()
+        parts.push({ term, d })
       }
-      return signedSum(rules.writer, built)
+      const source = { node: e, u, v }
+      return write?.(row, parts, source) ?? signedSum(rules.writer, parts.map((p) => termExpr(rules.writer, p.term, source, p.d)))
     }
   }
 }
 
 /** The tangent of e along `variable` as an expression, or undefined where a head has no rule. */
-export const emitTangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: HeadRowOf): Expr | undefined => {
+export const emitTangent = (e: Expr, variable: string, rules: TangentRules, headRowOf: HeadRowOf, write?: TermsWriter): Expr | undefined => {
   try {
-    return tangent(e, variable, rules, headRowOf) ?? numberLeaf(0)
+    return tangent(e, variable, rules, headRowOf, write) ?? numberLeaf(0)
   } catch (error) {
     if (error instanceof NoRule || error instanceof RangeError) return undefined
     throw error
