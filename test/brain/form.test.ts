@@ -5,7 +5,9 @@
 import { describe, expect, it } from "vitest"
 import { op, sym } from "../../src/domain/Expr.js"
 import { print } from "../../src/domain/Polish.js"
-import { emptyScorer, ORDERS, present } from "../../src/layers/brain/simplify/form.js"
+import type { Expr } from "../../src/domain/Expr.js"
+import { int } from "../../src/domain/Expr.js"
+import { emptyScorer, fitComparator, noAnatomy, orderArgs, ORDERS, present, type Anatomy } from "../../src/layers/brain/simplify/form.js"
 
 describe("the form's arrangement of AC arguments", () => {
   it("orders arguments of the same kind by the fitted comparator under the rank orders", () => {
@@ -18,5 +20,25 @@ describe("the form's arrangement of AC arguments", () => {
     expect(print(present(e, new Set(["*"]), scorer, flat("reverse")))).toBe("(* x y z)")
     // As left: the order they came in.
     expect(print(present(e, new Set(["*"]), scorer, flat("keep")))).toBe("(* z x y)")
+  })
+
+  it("fits the order of a normal form's text where the targets follow it and the printed text does not", () => {
+    // A stand-in normal form: a − b read as a + (−1)·b (the simplifier's comes from the evaluator's algebra).
+    const normal = (e: Expr): Expr =>
+      e._tag !== "Op" ? e : e.op === "-" && e.args.length === 2 ? op("+", normal(e.args[0] as Expr), op("*", int(-1), normal(e.args[1] as Expr))) : op(e.op, ...e.args.map(normal))
+    const anatomy: Anatomy = { ...noAnatomy, normalKey: (e) => print(normal(e)) }
+    const x = sym("x")
+    const power = (k: number) => op("^", x, int(k))
+    // (x³ − 1)·(x⁴ + 2): by their normal forms (+ (^ x 3) …) before (+ (^ x 4) …); as printed, "(-" after "(+".
+    const targets = [3, 5, 7].map((k) => op("*", op("-", power(k), int(1)), op("+", power(k + 1), int(2))))
+    const scorer = emptyScorer()
+    fitComparator(scorer, targets, new Set(["*"]), anatomy)
+    expect(scorer.comparator.get("*")?.[0]).toEqual([6, 1])
+    const fresh = [op("+", power(5), int(2)), op("+", power(2), int(1))]
+    expect(orderArgs(scorer, "*", fresh, anatomy).map(print)).toEqual(["(+ (^ x 2) 1)", "(+ (^ x 5) 2)"])
+    // Fitted on the printed text alone, the targets read as "descending": the other order.
+    const plain = emptyScorer()
+    fitComparator(plain, targets, new Set(["*"]), noAnatomy)
+    expect(orderArgs(plain, "*", fresh, noAnatomy).map(print)).toEqual(["(+ (^ x 5) 2)", "(+ (^ x 2) 1)"])
   })
 })

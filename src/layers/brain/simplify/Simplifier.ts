@@ -385,5 +385,12 @@ const anatomyOf = (r: Roles): Anatomy => {
     if (is(e, r.quotient) && isNode(e)) return degree(e.args[0] as Expr, other) - degree(e.args[1] as Expr, other)
     return other
   }
-  return { strip, degree }
+  const normal = makeNormalizer(r)
+  const normalKeys = new WeakMap<Expr, string>()
+  const normalKey = (e: Expr): string => {
+    let k = normalKeys.get(e)
+    if (k === undefined) normalKeys.set(e, (k = cachedKey(normal.normalize(e))))
+    return k
+  }
+  return { strip, degree, normalKey }
 }

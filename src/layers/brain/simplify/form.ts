@@ -40,8 +40,10 @@ export const emptyScorer = (): FormScorer => ({ precedence: new Map(), loss: new
 export interface Anatomy {
   readonly strip: (head: string, e: Expr) => Expr
   readonly degree: (e: Expr, other: number) => number
+  /** The key of e's normal form (./normal.ts): differences and quotients read as the sums and products they are. */
+  readonly normalKey: (e: Expr) => string
 }
-export const noAnatomy: Anatomy = { strip: (_, e) => e, degree: () => 0 }
+export const noAnatomy: Anatomy = { strip: (_, e) => e, degree: () => 0, normalKey: (e) => cachedKey(e) }
 
 const plainKind = (e: Expr): string => (isNumberLeaf(e) ? "#" : e._tag === "Symbol" ? "$" : headKey(e as Node))
 
@@ -81,12 +83,26 @@ const rank = (scorer: FormScorer, head: string, kind: string): number => {
   return r
 }
 
-/** An argument's features: number or not, degree (other atoms 0, ½, 1), its kind's rank, its text. */
-type Features = [number, number, number, number, number, string]
-const FEATURES = 6
+/**
+ * An argument's features: number or not, degree (other atoms 0, ½, 1), its kind's rank,
+ * its text, its normal form's text. The last is tried before the text, which it refines: a
+ * target's order follows the normal form's (a difference is a sum there); text orders the
+ * rest. Saved comparators name features by index: a new one goes at the end.
+ */
+type Features = [number, number, number, number, number, string, string]
+const FEATURES = 7
+const FITTING_ORDER = [0, 1, 2, 3, 4, 6, 5]
 const featuresOf = (scorer: FormScorer, head: string, e: Expr, anatomy: Anatomy): Features => {
   const core = anatomy.strip(head, e)
-  return [isNumberLeaf(e) ? 1 : 0, anatomy.degree(core, 0), anatomy.degree(core, 0.5), anatomy.degree(core, 1), rank(scorer, head, plainKind(core)), cachedKey(core)]
+  return [
+    isNumberLeaf(e) ? 1 : 0,
+    anatomy.degree(core, 0),
+    anatomy.degree(core, 0.5),
+    anatomy.degree(core, 1),
+    rank(scorer, head, plainKind(core)),
+    cachedKey(core),
+    anatomy.normalKey(core)
+  ]
 }
 const compareFeature = (x: Features, y: Features, f: number): number => {
   const a = x[f] as number | string
@@ -125,7 +141,7 @@ export const fitComparator = (scorer: FormScorer, targets: ReadonlyArray<Expr>, 
     for (let step = 0; step < FEATURES && open.length > 0; step++) {
       let best: [number, number] | undefined
       let bestScore = 0
-      for (let f = 0; f < FEATURES; f++)
+      for (const f of FITTING_ORDER)
         for (const d of [1, -1]) {
           if (chosen.some(([g]) => g === f)) continue
           let score = 0
