@@ -26,7 +26,7 @@ describe("the form's arrangement of AC arguments", () => {
     // A stand-in normal form: a − b read as a + (−1)·b (the simplifier's comes from the evaluator's algebra).
     const normal = (e: Expr): Expr =>
       e._tag !== "Op" ? e : e.op === "-" && e.args.length === 2 ? op("+", normal(e.args[0] as Expr), op("*", int(-1), normal(e.args[1] as Expr))) : op(e.op, ...e.args.map(normal))
-    const anatomy: Anatomy = { ...noAnatomy, normalKey: (e) => print(normal(e)) }
+    const anatomy: Anatomy = { ...noAnatomy, normal }
     const x = sym("x")
     const power = (k: number) => op("^", x, int(k))
     // (x³ − 1)·(x⁴ + 2): by their normal forms (+ (^ x 3) …) before (+ (^ x 4) …); as printed, "(-" after "(+".
@@ -40,5 +40,21 @@ describe("the form's arrangement of AC arguments", () => {
     const plain = emptyScorer()
     fitComparator(plain, targets, new Set(["*"]), noAnatomy)
     expect(orderArgs(plain, "*", fresh, noAnatomy).map(print)).toEqual(["(+ (^ x 5) 2)", "(+ (^ x 2) 1)"])
+  })
+
+  it("puts a feature no target contradicts first when that orders more pairs in all (numbers last, before the degree)", () => {
+    const x = sym("x")
+    const degree = (e: Expr): number =>
+      e._tag === "Symbol" ? 1 : e._tag === "Integer" ? 0 : e._tag !== "Op" ? 0.5
+        : e.op === "/" ? degree(e.args[0] as Expr) - degree(e.args[1] as Expr)
+        : e.op === "^" && (e.args[1] as Expr)._tag === "Integer" ? degree(e.args[0] as Expr) * Number(((e.args[1] as Expr) as { value: bigint }).value)
+        : e.op === "*" ? e.args.reduce((d, a) => d + degree(a), 0) : 0.5
+    const anatomy: Anatomy = { ...noAnatomy, degree: (e) => degree(e) }
+    const quotient = op("/", int(9), op("^", x, int(2)))
+    // Degree first orders 6 of these pairs right and 1 wrong; numbers last first, then the degree, all 7.
+    const targets = [op("+", op("^", x, int(3)), op("^", x, int(2)), x, int(4)), op("+", quotient, int(4))]
+    const scorer = emptyScorer()
+    fitComparator(scorer, targets, new Set(["+"]), anatomy)
+    expect(orderArgs(scorer, "+", [int(7), op("/", int(1), x), op("^", x, int(5))], anatomy).map(print)).toEqual(["(^ x 5)", "(/ 1 x)", "7"])
   })
 })

@@ -63,6 +63,8 @@ const ROUNDS = 8
 /** Pairs (and their answers' size) used per scorer step: GED is the dear part. */
 const SCORER_PAIRS = 32
 const SCORER_MAX_SIZE = 60
+/** Training targets the comparator of argument orders is fitted on (the latest). */
+const ORDER_TARGETS = 1024
 /** Learning steps whose pairs train the choices by GED (the form's options and the presentation style): all of them. */
 const CHOOSING_STEPS = MAX_LEARNING
 
@@ -71,6 +73,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   let ac = new Set<string>()
   let acRows: Array<number> = []
   let scorer: FormScorer = emptyScorer()
+  const orderTargets: Array<Expr> = []
   let liftPairs: Array<readonly [number, number]> = []
   let lift = new Map<string, Set<string>>()
   let rewrite = makeRewriter({ rules, ac, lift })
@@ -255,7 +258,10 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     const sample = usable.map((p, i) => ({ answer: cores[i] as Expr, target: p.target })).filter((p) => cachedKey(p.answer).length < 8 * SCORER_MAX_SIZE)
     // The choices by GED settle in the first learning steps: later ones only count orders.
     const choosing = learned <= CHOOSING_STEPS
-    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac, undefined, anatomy, usable.map((p) => p.target), choosing)
+    // The comparator is fitted on every target seen in the learning steps (one step's may lack the pairs that tell two features apart).
+    orderTargets.push(...usable.map((p) => p.target))
+    orderTargets.splice(0, Math.max(0, orderTargets.length - ORDER_TARGETS))
+    trainScorer(scorer, sample.slice(0, SCORER_PAIRS), ac, undefined, anatomy, usable.map((p) => p.target), choosing, orderTargets)
     if (normalizer !== undefined && choosing) {
       // The presentation style: each one's GED to the targets, the form at its current best.
       const choice = bestChoice(scorer)
@@ -386,11 +392,11 @@ const anatomyOf = (r: Roles): Anatomy => {
     return other
   }
   const normal = makeNormalizer(r)
-  const normalKeys = new WeakMap<Expr, string>()
-  const normalKey = (e: Expr): string => {
-    let k = normalKeys.get(e)
-    if (k === undefined) normalKeys.set(e, (k = cachedKey(normal.normalize(e))))
+  const normals = new WeakMap<Expr, Expr>()
+  const normalOf = (e: Expr): Expr => {
+    let k = normals.get(e)
+    if (k === undefined) normals.set(e, (k = normal.normalize(e)))
     return k
   }
-  return { strip, degree, normalKey }
+  return { strip, degree, normal: normalOf }
 }

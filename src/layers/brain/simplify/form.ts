@@ -40,12 +40,17 @@ export const emptyScorer = (): FormScorer => ({ precedence: new Map(), loss: new
 export interface Anatomy {
   readonly strip: (head: string, e: Expr) => Expr
   readonly degree: (e: Expr, other: number) => number
-  /** The key of e's normal form (./normal.ts): differences and quotients read as the sums and products they are. */
-  readonly normalKey: (e: Expr) => string
+  /** e's normal form (./normal.ts): differences and quotients read as the sums and products they are. */
+  readonly normal: (e: Expr) => Expr
 }
-export const noAnatomy: Anatomy = { strip: (_, e) => e, degree: () => 0, normalKey: (e) => cachedKey(e) }
+export const noAnatomy: Anatomy = { strip: (_, e) => e, degree: () => 0, normal: (e) => e }
 
 const plainKind = (e: Expr): string => (isNumberLeaf(e) ? "#" : e._tag === "Symbol" ? "$" : headKey(e as Node))
+/** An argument's kind: of its normal form (a difference is a sum's kind), without its coefficient or power. */
+const kindOf = (anatomy: Anatomy, head: string, e: Expr): string => plainKind(normalCore(anatomy, head, e))
+/** An argument's normal form without its coefficient or number power (a quotient by a number has one there). */
+const normalCore = (anatomy: Anatomy, head: string, e: Expr): Expr => anatomy.strip(head, anatomy.normal(anatomy.strip(head, e)))
+
 
 const flatArgs = (e: Node, ac: ReadonlySet<string>): Array<Expr> =>
   e.args.flatMap((a) => (isNode(a) && a._tag === e._tag && headKey(a) === headKey(e) && ac.has(headKey(e)) ? flatArgs(a, ac) : [a]))
@@ -58,7 +63,7 @@ export const countPrecedence = (scorer: FormScorer, targets: ReadonlyArray<Expr>
       const head = headKey(e)
       const args = flatArgs(e, ac)
       const counts = scorer.precedence.get(head) ?? new Map<string, number>()
-      const kinds = args.map((a) => plainKind(anatomy.strip(head, a)))
+      const kinds = args.map((a) => kindOf(anatomy, head, a))
       for (let i = 0; i < args.length; i++)
         for (let j = i + 1; j < args.length; j++) {
           const k = `${kinds[i]}>${kinds[j]}`
@@ -99,9 +104,9 @@ const featuresOf = (scorer: FormScorer, head: string, e: Expr, anatomy: Anatomy)
     anatomy.degree(core, 0),
     anatomy.degree(core, 0.5),
     anatomy.degree(core, 1),
-    rank(scorer, head, plainKind(core)),
+    rank(scorer, head, kindOf(anatomy, head, e)),
     cachedKey(core),
-    anatomy.normalKey(core)
+    cachedKey(normalCore(anatomy, head, e))
   ]
 }
 const compareFeature = (x: Features, y: Features, f: number): number => {
@@ -117,9 +122,40 @@ const compareBy = (list: ReadonlyArray<[number, number]>, x: Features, y: Featur
   return 0
 }
 
+/** Pairs a decision list orders as the targets do, minus those it orders the other way. */
+const agreement = (list: ReadonlyArray<[number, number]>, pairs: ReadonlyArray<[Features, Features]>): number => {
+  let score = 0
+  for (const [x, y] of pairs) score -= compareBy(list, x, y)
+  return score
+}
+
+/** A decision list extended greedily: the (feature, direction) that orders the most still-tied pairs as the targets do. */
+const greedyFrom = (start: ReadonlyArray<[number, number]>, pairs: ReadonlyArray<[Features, Features]>): Array<[number, number]> => {
+  const chosen = [...start]
+  let open = pairs.filter(([x, y]) => compareBy(chosen, x, y) === 0)
+  while (chosen.length < FEATURES && open.length > 0) {
+    let best: [number, number] | undefined
+    let bestScore = 0
+    for (const f of FITTING_ORDER)
+      for (const d of [1, -1]) {
+        if (chosen.some(([g]) => g === f)) continue
+        let score = 0
+        for (const [x, y] of open) score -= d * compareFeature(x, y, f)
+        if (score > bestScore) [best, bestScore] = [[f, d], score]
+      }
+    if (best === undefined) break
+    chosen.push(best)
+    open = open.filter(([x, y]) => compareBy(chosen, x, y) === 0)
+  }
+  return chosen
+}
+
 /**
- * Fits each AC head's comparator to the targets' orders: greedily, the (feature,
- * direction) that orders the most still-tied pairs of arguments as the targets do.
+ * Fits each AC head's comparator to the targets' orders: a decision list over the
+ * features, each (feature, direction) tried first and the rest added greedily, the list
+ * that orders the most pairs of arguments as the targets do kept. (Greedy alone put the
+ * degree first, under which a number comes before 1/x: "numbers last" orders fewer pairs
+ * but none wrong.)
  */
 export const fitComparator = (scorer: FormScorer, targets: ReadonlyArray<Expr>, ac: ReadonlySet<string>, anatomy: Anatomy): void => {
   const pairs = new Map<string, Array<[Features, Features]>>()
@@ -136,22 +172,15 @@ export const fitComparator = (scorer: FormScorer, targets: ReadonlyArray<Expr>, 
   }
   targets.forEach(visit)
   for (const [head, list] of pairs) {
-    const chosen: Array<[number, number]> = []
-    let open = list.filter(([x, y]) => compareBy(chosen, x, y) === 0)
-    for (let step = 0; step < FEATURES && open.length > 0; step++) {
-      let best: [number, number] | undefined
-      let bestScore = 0
-      for (const f of FITTING_ORDER)
-        for (const d of [1, -1]) {
-          if (chosen.some(([g]) => g === f)) continue
-          let score = 0
-          for (const [x, y] of open) score -= d * compareFeature(x, y, f)
-          if (score > bestScore) [best, bestScore] = [[f, d], score]
-        }
-      if (best === undefined) break
-      chosen.push(best)
-      open = open.filter(([x, y]) => compareBy(chosen, x, y) === 0)
-    }
+    // Each (feature, direction) first, the rest greedily: the list that orders the most pairs as the targets do.
+    let chosen = greedyFrom([], list)
+    let best = agreement(chosen, list)
+    for (const f of FITTING_ORDER)
+      for (const d of [1, -1]) {
+        const candidate = greedyFrom([[f, d]], list)
+        const score = agreement(candidate, list)
+        if (score > best) [chosen, best] = [candidate, score]
+      }
     scorer.comparator.set(head, chosen)
   }
 }
@@ -184,7 +213,7 @@ export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, ch
   const order = ORDERS[option % ORDERS.length]
   const nesting = NESTINGS[Math.floor(option / ORDERS.length)]
   const counts = scorer.precedence.get(head)
-  const kindOf = (a: Expr) => plainKind(anatomy.strip(head, a))
+  const kindOfArg = (a: Expr) => kindOf(anatomy, head, a)
   // Kinds seen in this order and the other: their counts decide; otherwise their overall ranks.
   const before = (x: { k: string; r: number }, y: { k: string; r: number }): number => {
     const xy = counts?.get(`${x.k}>${y.k}`) ?? 0
@@ -197,7 +226,7 @@ export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, ch
   else {
     // Arguments of the same kind: in the fitted comparator's order, not as they came.
     const list = scorer.comparator.get(head) ?? []
-    ranked = args.map((a, i) => ({ a, i, k: kindOf(a), r: rank(scorer, head, kindOf(a)), f: featuresOf(scorer, head, a, anatomy) }))
+    ranked = args.map((a, i) => ({ a, i, k: kindOfArg(a), r: rank(scorer, head, kindOfArg(a)), f: featuresOf(scorer, head, a, anatomy) }))
       .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || compareBy(list, x.f, y.f) || x.i - y.i).map((x) => x.a)
   }
   if (nesting === "flat" || ranked.length === 2) return withArgs(e, ranked)
@@ -225,10 +254,11 @@ export const trainScorer = (
   costs: GedCosts = defaultGedCosts,
   anatomy: Anatomy = noAnatomy,
   fitTargets: ReadonlyArray<Expr> = pairs.map((p) => p.target),
-  withGed = true
+  withGed = true,
+  orderTargets: ReadonlyArray<Expr> = fitTargets
 ): void => {
   countPrecedence(scorer, fitTargets, ac, anatomy)
-  fitComparator(scorer, fitTargets, ac, anatomy)
+  fitComparator(scorer, orderTargets, ac, anatomy)
   if (!withGed) return
   const current = bestChoice(scorer)
   const targets = pairs.map((p) => toGraph(p.target))
