@@ -26,7 +26,7 @@ describe("the form's arrangement of AC arguments", () => {
     // A stand-in normal form: a − b read as a + (−1)·b (the simplifier's comes from the evaluator's algebra).
     const normal = (e: Expr): Expr =>
       e._tag !== "Op" ? e : e.op === "-" && e.args.length === 2 ? op("+", normal(e.args[0] as Expr), op("*", int(-1), normal(e.args[1] as Expr))) : op(e.op, ...e.args.map(normal))
-    const anatomy: Anatomy = { ...noAnatomy, normal }
+    const anatomy: Anatomy = { ...noAnatomy, normalCore: (_, e) => normal(e) }
     const x = sym("x")
     const power = (k: number) => op("^", x, int(k))
     // (x³ − 1)·(x⁴ + 2): by their normal forms (+ (^ x 3) …) before (+ (^ x 4) …); as printed, "(-" after "(+".

@@ -392,11 +392,14 @@ const anatomyOf = (r: Roles): Anatomy => {
     return other
   }
   const normal = makeNormalizer(r)
-  const normals = new WeakMap<Expr, Expr>()
-  const normalOf = (e: Expr): Expr => {
-    let k = normals.get(e)
-    if (k === undefined) normals.set(e, (k = normal.normalize(e)))
-    return k
+  // Per head, per argument (trees are immutable): the presentation asks again for every sort.
+  const cores = new Map<string, WeakMap<Expr, Expr>>()
+  const normalCore = (head: string, e: Expr): Expr => {
+    const known = cores.get(head) ?? new WeakMap<Expr, Expr>()
+    cores.set(head, known)
+    let core = known.get(e)
+    if (core === undefined) known.set(e, (core = strip(head, normal.normalize(strip(head, e)))))
+    return core
   }
-  return { strip, degree, normal: normalOf }
+  return { strip, degree, normalCore }
 }

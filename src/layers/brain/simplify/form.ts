@@ -40,16 +40,14 @@ export const emptyScorer = (): FormScorer => ({ precedence: new Map(), loss: new
 export interface Anatomy {
   readonly strip: (head: string, e: Expr) => Expr
   readonly degree: (e: Expr, other: number) => number
-  /** e's normal form (./normal.ts): differences and quotients read as the sums and products they are. */
-  readonly normal: (e: Expr) => Expr
+  /** An argument's normal form (./normal.ts) without its coefficient or number power: differences and quotients read as the sums and products they are. */
+  readonly normalCore: (head: string, e: Expr) => Expr
 }
-export const noAnatomy: Anatomy = { strip: (_, e) => e, degree: () => 0, normal: (e) => e }
+export const noAnatomy: Anatomy = { strip: (_, e) => e, degree: () => 0, normalCore: (_, e) => e }
 
 const plainKind = (e: Expr): string => (isNumberLeaf(e) ? "#" : e._tag === "Symbol" ? "$" : headKey(e as Node))
 /** An argument's kind: of its normal form (a difference is a sum's kind), without its coefficient or power. */
-const kindOf = (anatomy: Anatomy, head: string, e: Expr): string => plainKind(normalCore(anatomy, head, e))
-/** An argument's normal form without its coefficient or number power (a quotient by a number has one there). */
-const normalCore = (anatomy: Anatomy, head: string, e: Expr): Expr => anatomy.strip(head, anatomy.normal(anatomy.strip(head, e)))
+const kindOf = (anatomy: Anatomy, head: string, e: Expr): string => plainKind(anatomy.normalCore(head, e))
 
 
 const flatArgs = (e: Node, ac: ReadonlySet<string>): Array<Expr> =>
@@ -106,7 +104,7 @@ const featuresOf = (scorer: FormScorer, head: string, e: Expr, anatomy: Anatomy)
     anatomy.degree(core, 1),
     rank(scorer, head, kindOf(anatomy, head, e)),
     cachedKey(core),
-    cachedKey(normalCore(anatomy, head, e))
+    cachedKey(anatomy.normalCore(head, e))
   ]
 }
 const compareFeature = (x: Features, y: Features, f: number): number => {
