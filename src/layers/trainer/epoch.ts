@@ -73,7 +73,7 @@ export const trainEpoch = (t: Trainee, plan: LevelPlan, epoch: number, rng: Rng,
       lossSum += loss
       seen += batch.length
       if ((b + 1) % t.settings.logEvery === 0 || b === batches.length - 1)
-        yield* t.io.emit({ _tag: "BatchLogged", level, epoch, batch: b + 1, batches: batches.length, loss, ged: meanGed(t.steps, batch, t.settings.costs, t.metric) })
+        yield* t.io.emit({ _tag: "BatchLogged", level, epoch, batch: b + 1, batches: batches.length, loss, ged: meanGed(t.model, batch, t.settings.costs, t.metric) })
       const seconds = (performance.now() - started) / 1000
       t.io.progress({ level, epoch, epochs: t.settings.epochsPerLevel, batch: b + 1, batches: batches.length, loss, examplesPerSecond: seen / Math.max(1e-9, seconds), seconds })
       if (b % 16 === 15) yield* Effect.yieldNow()

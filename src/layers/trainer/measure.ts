@@ -40,6 +40,6 @@ export const meanGedOfAnswers = (examples: ReadonlyArray<BrainExample>, answers:
   return total / examples.length
 }
 
-/** Mean GED (SPEC §6) between the model's answers (from the model, or from steps that share its predictions with the workers) and the targets; no answer = an empty graph. */
-export const meanGed = (model: Pick<BrainModel, "predict">, examples: ReadonlyArray<BrainExample>, costs: GedCosts, metric: GedMetric = ged): number =>
+/** Mean GED (SPEC §6) between the model's answers and the targets; no answer = an empty graph. */
+export const meanGed = (model: BrainModel, examples: ReadonlyArray<BrainExample>, costs: GedCosts, metric: GedMetric = ged): number =>
   examples.length === 0 ? 0 : meanGedOfAnswers(examples, model.predict(examples.map((e) => e.input)), costs, metric)

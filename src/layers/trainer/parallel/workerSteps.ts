@@ -21,7 +21,7 @@ const STARTUP_TIMEOUT = Duration.seconds(60)
 /** A step that takes longer than this on a worker means the worker is gone. */
 const STEP_TIMEOUT_MS = 300_000
 /** Fewer inputs per thread than this are answered on this thread alone (a round trip costs more than they do). */
-const MIN_PREDICT_SHARE = 16
+const MIN_PREDICT_SHARE = 32
 
 const entryUrl = entryBeside(import.meta.url, "worker")
 
