@@ -9,12 +9,10 @@ import type { LabelledExample } from "./examples.js"
 /** The GED of two graphs under the costs (the Loss service's `metric`; the exact GED by default). */
 export type GedMetric = (a: Graph, b: Graph, costs: GedCosts) => GedResult
 
-/** The model's answers, one per example (answers[i] to examples[i]). */
-export type Answers = ReadonlyArray<Expr | undefined>
-
-/** SPEC §6 accuracy of answers the model already gave to `examples`. */
-export const accuracyOfAnswers = (examples: ReadonlyArray<LabelledExample>, answers: Answers): number => {
+/** SPEC §6 accuracy of the model's own answers. */
+export const accuracyOf = (model: BrainModel, examples: ReadonlyArray<LabelledExample>): number => {
   if (examples.length === 0) return 0
+  const answers = model.predict(examples.map((e) => e.input))
   let ok = 0
   examples.forEach((e, i) => {
     if (isCorrect(answers[i], e.expected, e.input.expr)) ok++
@@ -22,15 +20,12 @@ export const accuracyOfAnswers = (examples: ReadonlyArray<LabelledExample>, answ
   return ok / examples.length
 }
 
-/** SPEC §6 accuracy of the model's own answers (from the model, or from steps that share its predictions with the workers). */
-export const accuracyOf = (model: Pick<BrainModel, "predict">, examples: ReadonlyArray<LabelledExample>): number =>
-  examples.length === 0 ? 0 : accuracyOfAnswers(examples, model.predict(examples.map((e) => e.input)))
-
 const targetExpr = (e: BrainExample): Expr => (e.target._tag === "Number" ? { _tag: "Float", value: e.target.value } : e.target.expr)
 
-/** Mean GED (SPEC §6) between answers the model already gave to `examples` and the targets; no answer = an empty graph. */
-export const meanGedOfAnswers = (examples: ReadonlyArray<BrainExample>, answers: Answers, costs: GedCosts, metric: GedMetric = ged): number => {
+/** Mean GED (SPEC §6) between the model's answers and the targets; no answer = an empty graph. */
+export const meanGed = (model: BrainModel, examples: ReadonlyArray<BrainExample>, costs: GedCosts, metric: GedMetric = ged): number => {
   if (examples.length === 0) return 0
+  const answers = model.predict(examples.map((e) => e.input))
   let total = 0
   examples.forEach((e, i) => {
     const a = answers[i]
@@ -39,7 +34,3 @@ export const meanGedOfAnswers = (examples: ReadonlyArray<BrainExample>, answers:
   })
   return total / examples.length
 }
-
-/** Mean GED (SPEC §6) between the model's answers and the targets; no answer = an empty graph. */
-export const meanGed = (model: BrainModel, examples: ReadonlyArray<BrainExample>, costs: GedCosts, metric: GedMetric = ged): number =>
-  examples.length === 0 ? 0 : meanGedOfAnswers(examples, model.predict(examples.map((e) => e.input)), costs, metric)

@@ -232,7 +232,7 @@ export const trainSession = (services: TrainerServices, config: TrainConfig, opt
       progress: (p) => options.onProgress?.(p),
       interrupted: () => options.stop?.value === true
     }, start, steps)
-    // The final table: the model's own answers on the held-out test split (predicted on every thread), beside an untrained brain.
+    // The final table: the model's own answers on the held-out test split, beside an untrained brain.
     const control = yield* brainService.make({ seed: settings.seed + 1 })
     const table: Array<LevelReport> = []
     for (let level = settings.startLevel; level <= settings.endLevel; level++) {
@@ -242,7 +242,7 @@ export const trainSession = (services: TrainerServices, config: TrainConfig, opt
         level,
         epochs: result?.epochs ?? 0,
         validation: result?.accuracy ?? summary.position.finished[String(level)] ?? 0,
-        test: accuracyOf(steps, test),
+        test: accuracyOf(model, test),
         untrained: accuracyOf(control, test),
         testCount: test.length
       })

@@ -4,8 +4,7 @@
  * sums their gradients in a fixed order, all on this thread — the reference that the
  * worker pool (./workerSteps.ts) reproduces bit for bit with more threads.
  */
-import type { Expr } from "../../../domain/Expr.js"
-import type { BrainExample, BrainInput, BrainModel, TrainingProgress } from "../../../services/Brain.js"
+import type { BrainExample, BrainModel, TrainingProgress } from "../../../services/Brain.js"
 import type { ExampleList } from "../table.js"
 import { combineShards, layoutOf, shardGradient, shardPositions, type ShardGradient } from "./shards.js"
 
@@ -22,12 +21,6 @@ export interface StepRunner {
    * the model's `prepareStep` on the batch.
    */
   readonly step: (indices: ReadonlyArray<number>, batch: ReadonlyArray<BrainExample>, progress: TrainingProgress) => number
-  /**
-   * The model's answers to `inputs` as it stands, the same as `model.predict` (an answer
-   * does not depend on the other inputs asked with it): shared with the workers when
-   * there are any, so that grading uses every thread.
-   */
-  readonly predict: (inputs: ReadonlyArray<BrainInput>) => ReadonlyArray<Expr | undefined>
 }
 
 export const plainSteps = (model: BrainModel): StepRunner => ({
@@ -38,8 +31,7 @@ export const plainSteps = (model: BrainModel): StepRunner => ({
     const loss = model.objective(batch, progress)
     if (loss.requiresGrad) loss.backward()
     return loss.item()
-  },
-  predict: (inputs) => model.predict(inputs)
+  }
 })
 
 /** Per-shard buffers for `shards` shards of a model with `total` parameters values. */
@@ -66,7 +58,6 @@ export const shardedSteps = (model: BrainModel, shards: number): StepRunner => {
         sizes.push(shard.length)
       }
       return combineShards(layout, results, sizes, batch.length)
-    },
-    predict: (inputs) => model.predict(inputs)
+    }
   }
 }

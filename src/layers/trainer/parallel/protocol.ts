@@ -6,11 +6,8 @@
  * bumps `DONE`. Rare things (a level's examples, a change of the model's discrete
  * state, an error) go as messages on a MessagePort, read synchronously
  * (`receiveMessageOnPort`) before each step, so they are always applied in order.
- * Grading uses the same round (`JOB` = PREDICT_JOB): each worker answers the share of
- * the inputs it was sent with the parameters and state of that moment, and posts them.
  */
-import type { Expr } from "../../../domain/Expr.js"
-import type { BrainInput, BrainLayerSource, BrainState } from "../../../services/Brain.js"
+import type { BrainLayerSource, BrainState } from "../../../services/Brain.js"
 import type { PackedExamples } from "../table.js"
 
 /** Int32 slots of the control array. */
@@ -21,12 +18,7 @@ export const FAILED = 3
 export const BATCH_SIZE = 4
 /** Messages posted to each worker so far: a worker reads its port only when this moved (a read costs ~0.1 ms). */
 export const POSTED = 5
-/** What a GENERATION bump asks for: STEP_JOB (its shards of the step) or PREDICT_JOB (answers to the inputs last posted). */
-export const JOB = 6
-export const CONTROL_SLOTS = 7
-
-export const STEP_JOB = 0
-export const PREDICT_JOB = 1
+export const CONTROL_SLOTS = 6
 
 export interface WorkerSetup {
   /** The trainer's Brain layer (where to load it from) and the model it made: the worker makes the same. */
@@ -57,18 +49,10 @@ export interface WorkerSetup {
 export type ToWorker =
   | { readonly _tag: "Examples"; readonly examples: PackedExamples }
   | { readonly _tag: "State"; readonly state: BrainState }
-  /** This worker's share of the inputs to answer at the next PREDICT_JOB (each worker is sent its own). */
-  | { readonly _tag: "Predict"; readonly inputs: ReadonlyArray<BrainInput> }
 
-/** What a starting worker tells its parent. */
-export type Announcement =
+export type FromWorker =
   | { readonly _tag: "Ready" }
   | { readonly _tag: "Failed"; readonly message: string }
-
-/** What a worker posts on its port: a round's failure, or its answers of a PREDICT_JOB. */
-export type FromWorker =
-  | { readonly _tag: "Failed"; readonly message: string }
-  | { readonly _tag: "Answers"; readonly answers: ReadonlyArray<Expr | undefined> }
 
 /**
  * Waits while `array[index] === value`: first a short spin (a step's gap is a fraction

@@ -8,15 +8,15 @@
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads"
-import { Brain, type BrainInput, type BrainModel } from "../../../services/Brain.js"
+import { Brain, type BrainModel } from "../../../services/Brain.js"
 import { ExampleTable, examplesAt } from "../table.js"
-import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, JOB, POSTED, PREDICT_JOB, SPINS, STOP, waitWhile, type Announcement, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
+import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
 import { layoutOf, readParameters, shardInto, shardPositions } from "./shards.js"
 
 const setup = (workerData as { setup: WorkerSetup }).setup
 const port = (workerData as { port: MessagePort }).port
 /** Start-up news go to the parent's 'message' event; a step's failure to the port read after each step. */
-const announce = (message: Announcement) => parentPort?.postMessage(message)
+const announce = (message: FromWorker) => parentPort?.postMessage(message)
 const send = (message: FromWorker) => port.postMessage(message)
 
 /** The brain the trainer's Brain layer makes with the trainer's seed and shape. */
@@ -40,7 +40,6 @@ const run = (model: BrainModel) => {
   const reached = new Uint8Array(setup.reached)
   const losses = new Float64Array(setup.losses)
   let examples = ExampleTable.empty()
-  let toAnswer: ReadonlyArray<BrainInput> = []
   let seen = Atomics.load(control, GENERATION)
   let received = 0
   announce({ _tag: "Ready" })
@@ -55,23 +54,16 @@ const run = (model: BrainModel) => {
         received++
         const message = m.message as ToWorker
         if (message._tag === "Examples") examples = ExampleTable.fromPacked(message.examples)
-        else if (message._tag === "Predict") toAnswer = message.inputs
         else Effect.runSync(model.loadState(message.state))
       }
       if (Atomics.load(control, STOP) === 1) return
       readParameters(layout, values)
-      if (Atomics.load(control, JOB) === PREDICT_JOB) {
-        // Posted before DONE moves: the main thread reads it once every worker is done.
-        send({ _tag: "Answers", answers: model.predict(toAnswer) })
-        toAnswer = []
-      } else {
-        const progress = { fraction: shared[0] as number }
-        const size = Atomics.load(control, BATCH_SIZE)
-        for (let s = setup.index; s < setup.shards; s += setup.threads) {
-          // Examples are parsed from their packed form when a shard reads them.
-          const shard = examplesAt(examples, shardPositions(size, setup.shards, s).map((i) => indices[i] as number))
-          shardInto(model, layout, shard, progress, { gradients, reached, losses }, s)
-        }
+      const progress = { fraction: shared[0] as number }
+      const size = Atomics.load(control, BATCH_SIZE)
+      for (let s = setup.index; s < setup.shards; s += setup.threads) {
+        // Examples are parsed from their packed form when a shard reads them.
+        const shard = examplesAt(examples, shardPositions(size, setup.shards, s).map((i) => indices[i] as number))
+        shardInto(model, layout, shard, progress, { gradients, reached, losses }, s)
       }
     } catch (e) {
       Atomics.store(control, FAILED, 1)

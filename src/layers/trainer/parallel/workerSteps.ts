@@ -3,14 +3,12 @@
  * each holding a copy of the brain made by the trainer's Brain layer, compute the shards of every batch (shard
  * s on thread s mod threads) and the main thread sums them in shard order — the same
  * sum as `shardedSteps` on one thread, so the weights do not depend on the thread count.
- * Grading (`predict`) deals its inputs out to the same threads.
  */
 import { Data, Duration, Effect } from "effect"
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from "node:worker_threads"
-import type { Expr } from "../../../domain/Expr.js"
-import type { BrainExample, BrainInput, BrainLayerSource, BrainModel } from "../../../services/Brain.js"
+import type { BrainExample, BrainLayerSource, BrainModel } from "../../../services/Brain.js"
 import { entryBeside, workerSpawner } from "../../workers/spawn.js"
-import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, JOB, POSTED, PREDICT_JOB, SPINS, STEP_JOB, STOP, waitWhile, type Announcement, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
+import { BATCH_SIZE, CONTROL_SLOTS, DONE, FAILED, GENERATION, POSTED, SPINS, STOP, waitWhile, type FromWorker, type ToWorker, type WorkerSetup } from "./protocol.js"
 import { ExampleTable } from "../table.js"
 import { combineShards, layoutOf, shardInto, shardPositions, writeParameters, type ShardGradient } from "./shards.js"
 import type { StepRunner } from "./StepRunner.js"
@@ -20,14 +18,12 @@ export class ParallelTrainingError extends Data.TaggedError("ParallelTrainingErr
 const STARTUP_TIMEOUT = Duration.seconds(60)
 /** A step that takes longer than this on a worker means the worker is gone. */
 const STEP_TIMEOUT_MS = 300_000
-/** Fewer inputs per thread than this are answered on this thread alone (a round trip costs more than they do). */
-const MIN_PREDICT_SHARE = 32
 
 const entryUrl = entryBeside(import.meta.url, "worker")
 
 const started = (worker: Worker) =>
   Effect.async<void, ParallelTrainingError>((resume) => {
-    const onMessage = (m: Announcement) => {
+    const onMessage = (m: FromWorker) => {
       cleanup()
       resume(m._tag === "Ready" ? Effect.void : Effect.fail(new ParallelTrainingError({ message: `a training worker failed to start: ${m.message}` })))
     }
@@ -144,46 +140,9 @@ export const workerSteps = (
       }
     }
 
-    /** The Answers a worker posted for the round that just ended. */
-    const answersFrom = (port: MessagePort): ReadonlyArray<Expr | undefined> => {
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-        const message = m.message as FromWorker
-        if (message._tag === "Answers") return message.answers
-      }
-      throw new ParallelTrainingError({ message: "a training worker finished predicting without posting its answers" })
-    }
-    /**
-     * Answers from every thread: the inputs are dealt out as a batch's shards are (i mod
-     * threads), so that a level's dear inputs are spread over all of them; each worker
-     * answers with the parameters and state written for this round.
-     */
-    const predict = (inputs: ReadonlyArray<BrainInput>): ReadonlyArray<Expr | undefined> => {
-      if (inputs.length < threads * MIN_PREDICT_SHARE) return model.predict(inputs)
-      syncState()
-      writeParameters(layout, values)
-      const share = (k: number) => shardPositions(inputs.length, threads, k)
-      ports.forEach((p, k) => p.postMessage({ _tag: "Predict", inputs: share(k + 1).map((i) => inputs[i] as BrainInput) } satisfies ToWorker))
-      Atomics.add(control, POSTED, 1)
-      Atomics.store(control, JOB, PREDICT_JOB)
-      Atomics.store(control, DONE, 0)
-      Atomics.add(control, GENERATION, 1)
-      Atomics.notify(control, GENERATION)
-      const answers = new Array<Expr | undefined>(inputs.length)
-      const mine = model.predict(share(0).map((i) => inputs[i] as BrainInput))
-      share(0).forEach((i, j) => (answers[i] = mine[j]))
-      waitForWorkers()
-      if (Atomics.load(control, FAILED) === 1) throw new ParallelTrainingError({ message: failure() })
-      ports.forEach((p, k) => {
-        const theirs = answersFrom(p)
-        share(k + 1).forEach((i, j) => (answers[i] = theirs[j]))
-      })
-      return answers
-    }
-
     return {
       threads,
       shards,
-      predict,
       setExamples: (examples) => post({ _tag: "Examples", examples: ExampleTable.of(examples).packed() }),
       step: (indices, batch, progress) => {
         if (batch.length > maxBatch) throw new RangeError(`a batch of ${batch.length} is larger than the workers' ${maxBatch}`)
@@ -192,7 +151,6 @@ export const workerSteps = (
         shared[0] = progress.fraction
         for (let i = 0; i < indices.length; i++) indexView[i] = indices[i] as number
         Atomics.store(control, BATCH_SIZE, batch.length)
-        Atomics.store(control, JOB, STEP_JOB)
         Atomics.store(control, DONE, 0)
         Atomics.add(control, GENERATION, 1)
         Atomics.notify(control, GENERATION)
