@@ -3,7 +3,7 @@ import { Effect, Either } from "effect"
 import { parse } from "../../src/domain/Polish.js"
 import type { TrainingEvent } from "../../src/domain/TrainingEvent.js"
 import { logLinesOf } from "../../src/domain/trainingLog/render.js"
-import { defaultGedCosts } from "../../src/domain/ged/index.js"
+import { defaultGedCosts, ged } from "../../src/domain/ged/index.js"
 import type { LabelledExample } from "../../src/layers/trainer/examples.js"
 import {
   initialPosition,
@@ -14,6 +14,10 @@ import {
   type TrainerSettings
 } from "../../src/layers/trainer/curriculum.js"
 import { subtreeValues } from "../../src/layers/brain/targets.js"
+import { accuracyOf, meanGed } from "../../src/layers/trainer/measure.js"
+import { epochCompleted, type LevelPlan, type Trainee } from "../../src/layers/trainer/epoch.js"
+import { plainSteps } from "../../src/layers/trainer/parallel/StepRunner.js"
+import type { BrainModel } from "../../src/services/Brain.js"
 import { builtinLevels } from "../../src/plugins/index.js"
 import { brain, drawLevel, optimizerFor } from "../brain/support.js"
 
@@ -66,6 +70,26 @@ const memoryIo = (stopAfterBatches = Infinity) => {
   }
   return { io, lines, events, checkpoints }
 }
+
+describe("an epoch's measurements", () => {
+  it("predict every graded example once, in one call, and equal separate predictions' accuracy and GED", () => {
+    const model = brain(1)
+    Effect.runSync(runCurriculum(model, optimizerFor(model, "adam"), { ...settings, epochsPerLevel: 1 }, memoryIo().io))
+    const asked: Array<number> = []
+    const spy: BrainModel = { ...model, predict: (inputs) => (asked.push(inputs.length), model.predict(inputs)) }
+    const val2 = data.get(2)!.val
+    const val1 = data.get(1)!.val
+    const limited = { ...settings, validationLimit: 60 }
+    const trainee: Trainee = { model: spy, optimizer: optimizerFor(model, "adam"), settings: limited, io: memoryIo().io, steps: plainSteps(spy), metric: ged }
+    const plan: LevelPlan = { level: 2, train: [], replayPool: [], validation: val2, batchesPerEpoch: 1, totalSteps: 1 }
+    const event = epochCompleted(trainee, plan, 1, { meanLoss: 0, started: performance.now() }, [[1, val1]])
+    expect(asked).toEqual([val2.length + 60])
+    expect(event.accuracy).toBe(accuracyOf(model, val2))
+    expect(event.accuracy).toBeGreaterThan(0)
+    expect(event.ged).toBe(meanGed(model, val2.slice(0, 500), settings.costs))
+    expect(event.validation).toEqual({ "1": accuracyOf(model, val1.slice(0, 60)) })
+  })
+})
 
 describe("runCurriculum", () => {
   it("writes the seed's log format and ends with final.bin", () => {

@@ -10,7 +10,7 @@ import type { BrainExample, BrainModel } from "../../services/Brain.js"
 import type { OptimizerInstance } from "../../services/Optimizer.js"
 import { stepAttempt, type Position, type TrainerIo, type TrainerSettings } from "./types.js"
 import { indicesOf } from "./levelData.js"
-import { accuracyOf, meanGed, type GedMetric } from "./measure.js"
+import { accuracyOfAnswers, meanGed, meanGedOfAnswers, type Answers, type GedMetric } from "./measure.js"
 import type { StepRunner } from "./parallel/StepRunner.js"
 import { cosineRate, epochBatches } from "./schedule.js"
 import { examplesAt, type ExampleList } from "./table.js"
@@ -96,9 +96,24 @@ export const polishIfDue = (t: Trainee, plan: LevelPlan, epoch: number, rng: Rng
   t.model.polish([...sample, ...replaySample], polishIterations)
 }
 
+/** The examples' answers, group by group, from one prediction of them all. */
+const answersByGroup = (model: BrainModel, groups: ReadonlyArray<ReadonlyArray<LabelledExample>>): Array<Answers> => {
+  const inputs = groups.flatMap((g) => g.map((e) => e.input))
+  const answers = inputs.length === 0 ? [] : model.predict(inputs)
+  let at = 0
+  return groups.map((g) => answers.slice(at, (at += g.length)))
+}
+
+/** Validation examples whose answers the epoch's GED is measured on. */
+const GED_SAMPLE = 500
+
 /**
  * The epoch's results: accuracy on the level's validation examples, the GED measured
- * like it (on validation, after the epoch), and every earlier level's accuracy (replay).
+ * like it (on the first of them, after the epoch), and every earlier level's accuracy
+ * (replay). Every example is predicted once (the GED reads answers the accuracy already
+ * asked for), in one call: an answer does not depend on the other inputs asked with it
+ * (the forward pass is row by row; the answers of levels 2–7's validation are the same
+ * asked whole, in halves, in part or reversed).
  */
 export const epochCompleted = (
   t: Trainee,
@@ -107,10 +122,14 @@ export const epochCompleted = (
   trained: { readonly meanLoss: number; readonly started: number },
   earlierValidation: ReadonlyArray<readonly [number, ReadonlyArray<LabelledExample>]>
 ): Extract<TrainingEvent, { _tag: "EpochCompleted" }> => {
-  const accuracy = accuracyOf(t.model, plan.validation)
-  const ged = meanGed(t.model, plan.validation.slice(0, 500), t.settings.costs, t.metric)
+  const earlier = earlierValidation.map(([level, examples]) => [level, examples.slice(0, t.settings.validationLimit)] as const)
+  const [answers = [], ...earlierAnswers] = answersByGroup(t.model, [plan.validation, ...earlier.map(([, examples]) => examples)])
+  const accuracy = accuracyOfAnswers(plan.validation, answers)
+  const ged = meanGedOfAnswers(plan.validation.slice(0, GED_SAMPLE), answers.slice(0, GED_SAMPLE), t.settings.costs, t.metric)
   const validation: Record<string, number> = {}
-  for (const [level, examples] of earlierValidation) validation[String(level)] = accuracyOf(t.model, examples.slice(0, t.settings.validationLimit))
+  earlier.forEach(([level, examples], i) => {
+    validation[String(level)] = accuracyOfAnswers(examples, earlierAnswers[i] ?? [])
+  })
   return {
     _tag: "EpochCompleted",
     level: plan.level,

@@ -49,6 +49,23 @@ export const sideAffine = (line: Example, expr: Expr): SubtreeAffine | undefined
 }
 
 /**
+ * Every operator subtree's value, with no stack trace captured for the Engine errors of
+ * the subtrees that have none: most of a definite integral's or an equation's subtrees
+ * hold a free variable, each such evaluation throws an EngineError that is caught and
+ * dropped, and capturing its stack (under the stream's deep fiber stack) took 14 s of
+ * the ~40 s spent reading the training splits (a profiled run). The limit is restored whatever happens.
+ */
+export const quietSubtreeValues: typeof subtreeValues = (expr, bindings) => {
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return subtreeValues(expr, bindings)
+  } finally {
+    Error.stackTraceLimit = limit
+  }
+}
+
+/**
  * A dataset line as the trainer and the grader use it. With `numberOnly`, a line that has a
  * number answer keeps no symbolic form (training and grading use the number; level 6's
  * antiderivatives would otherwise be 80,000 trees nothing reads).
@@ -69,7 +86,7 @@ export const labelled = (line: Example, options: { readonly subtrees?: boolean; 
       line.expected_result !== null
         ? { _tag: "Number", value: line.expected_result }
         : { _tag: "Expression", expr: symbolic ?? { _tag: "Integer", value: 0n } },
-    subtreeValues: options.subtrees === true && line.expected_result !== null ? subtreeValues(expr, bindings) : undefined,
+    subtreeValues: options.subtrees === true && line.expected_result !== null ? quietSubtreeValues(expr, bindings) : undefined,
     subtreeAffine: options.subtrees === true ? sideAffine(line, expr) : undefined
   }
 }

@@ -9,10 +9,12 @@ import type { LabelledExample } from "./examples.js"
 /** The GED of two graphs under the costs (the Loss service's `metric`; the exact GED by default). */
 export type GedMetric = (a: Graph, b: Graph, costs: GedCosts) => GedResult
 
-/** SPEC §6 accuracy of the model's own answers. */
-export const accuracyOf = (model: BrainModel, examples: ReadonlyArray<LabelledExample>): number => {
+/** The model's answers, one per example (answers[i] to examples[i]). */
+export type Answers = ReadonlyArray<Expr | undefined>
+
+/** SPEC §6 accuracy of answers the model already gave to `examples`. */
+export const accuracyOfAnswers = (examples: ReadonlyArray<LabelledExample>, answers: Answers): number => {
   if (examples.length === 0) return 0
-  const answers = model.predict(examples.map((e) => e.input))
   let ok = 0
   examples.forEach((e, i) => {
     if (isCorrect(answers[i], e.expected, e.input.expr)) ok++
@@ -20,12 +22,15 @@ export const accuracyOf = (model: BrainModel, examples: ReadonlyArray<LabelledEx
   return ok / examples.length
 }
 
+/** SPEC §6 accuracy of the model's own answers. */
+export const accuracyOf = (model: BrainModel, examples: ReadonlyArray<LabelledExample>): number =>
+  examples.length === 0 ? 0 : accuracyOfAnswers(examples, model.predict(examples.map((e) => e.input)))
+
 const targetExpr = (e: BrainExample): Expr => (e.target._tag === "Number" ? { _tag: "Float", value: e.target.value } : e.target.expr)
 
-/** Mean GED (SPEC §6) between the model's answers and the targets; no answer = an empty graph. */
-export const meanGed = (model: BrainModel, examples: ReadonlyArray<BrainExample>, costs: GedCosts, metric: GedMetric = ged): number => {
+/** Mean GED (SPEC §6) between answers the model already gave to `examples` and the targets; no answer = an empty graph. */
+export const meanGedOfAnswers = (examples: ReadonlyArray<BrainExample>, answers: Answers, costs: GedCosts, metric: GedMetric = ged): number => {
   if (examples.length === 0) return 0
-  const answers = model.predict(examples.map((e) => e.input))
   let total = 0
   examples.forEach((e, i) => {
     const a = answers[i]
@@ -34,3 +39,7 @@ export const meanGed = (model: BrainModel, examples: ReadonlyArray<BrainExample>
   })
   return total / examples.length
 }
+
+/** Mean GED (SPEC §6) between the model's answers and the targets; no answer = an empty graph. */
+export const meanGed = (model: BrainModel, examples: ReadonlyArray<BrainExample>, costs: GedCosts, metric: GedMetric = ged): number =>
+  examples.length === 0 ? 0 : meanGedOfAnswers(examples, model.predict(examples.map((e) => e.input)), costs, metric)
