@@ -72,18 +72,28 @@ export const countPrecedence = (scorer: FormScorer, targets: ReadonlyArray<Expr>
     } else e.args.forEach(visit)
   }
   targets.forEach(visit)
+  ranks.delete(scorer)
 }
+
+/** Each kind's rank per head, from the counts (read for every argument of every answer; cleared when they change). */
+const ranks = new WeakMap<FormScorer, Map<string, Map<string, number>>>()
 
 /** A kind's rank under a head: how often it came before another kind minus after. */
 const rank = (scorer: FormScorer, head: string, kind: string): number => {
-  let r = 0
-  for (const [k, n] of scorer.precedence.get(head) ?? []) {
-    const [a, b] = k.split(">")
-    if (a === b) continue
-    if (a === kind) r += n
-    if (b === kind) r -= n
+  let byHead = ranks.get(scorer)
+  if (byHead === undefined) ranks.set(scorer, (byHead = new Map()))
+  let table = byHead.get(head)
+  if (table === undefined) {
+    table = new Map<string, number>()
+    for (const [k, n] of scorer.precedence.get(head) ?? []) {
+      const [a, b] = k.split(">") as [string, string]
+      if (a === b) continue
+      table.set(a, (table.get(a) ?? 0) + n)
+      table.set(b, (table.get(b) ?? 0) - n)
+    }
+    byHead.set(head, table)
   }
-  return r
+  return table.get(kind) ?? 0
 }
 
 /**
@@ -224,7 +234,10 @@ export const present = (e: Expr, ac: ReadonlySet<string>, scorer: FormScorer, ch
   else {
     // Arguments of the same kind: in the fitted comparator's order, not as they came.
     const list = scorer.comparator.get(head) ?? []
-    ranked = args.map((a, i) => ({ a, i, k: kindOfArg(a), r: rank(scorer, head, kindOfArg(a)), f: featuresOf(scorer, head, a, anatomy) }))
+    ranked = args.map((a, i) => {
+      const k = kindOfArg(a)
+      return { a, i, k, r: rank(scorer, head, k), f: featuresOf(scorer, head, a, anatomy) }
+    })
       .sort((x, y) => (order === "rank" ? before(x, y) : -before(x, y)) || compareBy(list, x.f, y.f) || x.i - y.i).map((x) => x.a)
   }
   if (nesting === "flat" || ranked.length === 2) return withArgs(e, ranked)

@@ -54,16 +54,16 @@ export const cachedKey = (e: Expr): string => {
   return k
 }
 
+/** One argument's first level of a match: a head the same head, an integer literal the same integer. */
+const quickArg = (a: Expr, b: Expr): boolean => {
+  if (isNode(a)) return isNode(b) && headKey(a) === headKey(b)
+  return a._tag !== "Integer" || (b._tag === "Integer" && b.value === a.value)
+}
+
 /** The first level of a match (heads and literal leaves of the arguments), before binding anything. */
 const quickMatch = (p: Node, e: Node): boolean => {
   if (p._tag !== e._tag || p.args.length !== e.args.length) return false
-  for (let i = 0; i < p.args.length; i++) {
-    const a = p.args[i] as Expr
-    const b = e.args[i] as Expr
-    if (isNode(a)) {
-      if (!isNode(b) || headKey(a) !== headKey(b)) return false
-    } else if (a._tag === "Integer" && (b._tag !== "Integer" || b.value !== a.value)) return false
-  }
+  for (let i = 0; i < p.args.length; i++) if (!quickArg(p.args[i] as Expr, e.args[i] as Expr)) return false
   return true
 }
 
@@ -101,10 +101,13 @@ export const makeRewriter = (book: RuleBook) => {
         return top(withArgs(u, [inner]))
       }
       flat.sort((a, b) => (cachedKey(a) < cachedKey(b) ? -1 : cachedKey(a) > cachedKey(b) ? 1 : 0))
-      if (flat.length <= MAX_PAIR_ARGS)
+      // A pair is built only where some rule's first level matches it (most pairs: none).
+      const pairRules = (byHead.get(headKey(node)) ?? []).map((r) => r.lhs as Node).filter((l) => l._tag === node._tag && l.args.length === 2)
+      const mayMatch = (a: Expr, b: Expr): boolean => pairRules.some((l) => quickArg(l.args[0] as Expr, a) && quickArg(l.args[1] as Expr, b))
+      if (flat.length <= MAX_PAIR_ARGS && pairRules.length > 0)
         for (let i = 0; i < flat.length; i++)
           for (let j = 0; j < flat.length; j++) {
-            if (i === j) continue
+            if (i === j || !mayMatch(flat[i] as Expr, flat[j] as Expr)) continue
             const pair = withArgs(node, [flat[i] as Expr, flat[j] as Expr])
             const r = tryRules(pair)
             // Under an AC head a rearrangement of the same head is the form's business (./form.ts), not a rule's.
