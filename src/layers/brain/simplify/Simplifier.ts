@@ -85,6 +85,11 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const memo = new Map<string, Expr>()
   let learned = 0
   let unconfirmed = false
+  /**
+   * The state as last built: the trainer asks for it before every step (to send it to
+   * its workers) and it changes only in a learning step or when read back (~0.5 ms a step).
+   */
+  let saved: BrainState | undefined
   let roles: Roles | undefined
   let normalizer: ReturnType<typeof makeNormalizer> | undefined
   /** Accumulated GED to the targets per presentation style (./normal.ts). */
@@ -105,6 +110,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
   const confirmLoaded = () => {
     if (!unconfirmed) return
     unconfirmed = false
+    saved = undefined
     setRoles(roles === undefined ? undefined : confirmRoles(roles, evaluator.evaluate))
     rules = rules.filter((r) => trusted(r.lhs) && trusted(r.rhs) && !rearranges(r) && confirms(r, evaluator.evaluate))
     refresh()
@@ -215,6 +221,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
     steps++
     if ((steps > EARLY_STEPS && steps % LEARN_EVERY !== 0) || learned >= MAX_LEARNING) return false
     learned++
+    saved = undefined
     const rng = Rng.seeded(0x5e11 + steps)
     for (const p of usable) for (const e of [p.answer, p.target]) for (const r of headRowsOf(e)) if (evaluator.isLocked(r)) seenRows.add(r)
     const rows = [...seenRows].sort((a, b) => a - b)
@@ -300,20 +307,21 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       return roles
     },
     associative: () => ac,
-    state: () => ({
-      simplifyRules: rules.flatMap((r) => [...encodePattern(r.lhs), ...encodePattern(r.rhs)]),
-      simplifyAC: [...acRows],
-      simplifyLift: liftPairs.flat(),
-      simplifyRoles: encodeRoles(roles),
-      simplifyForm: encodeText(
-        JSON.stringify({
-          precedence: [...scorer.precedence].map(([h, m]) => [h, [...m]]),
-          loss: [...scorer.loss].map(([h, l]) => [h, [...l]]),
-          comparator: [...scorer.comparator],
-          style: [...styleLoss]
-        })
-      )
-    }),
+    state: () =>
+      (saved ??= {
+        simplifyRules: rules.flatMap((r) => [...encodePattern(r.lhs), ...encodePattern(r.rhs)]),
+        simplifyAC: [...acRows],
+        simplifyLift: liftPairs.flat(),
+        simplifyRoles: encodeRoles(roles),
+        simplifyForm: encodeText(
+          JSON.stringify({
+            precedence: [...scorer.precedence].map(([h, m]) => [h, [...m]]),
+            loss: [...scorer.loss].map(([h, l]) => [h, [...l]]),
+            comparator: [...scorer.comparator],
+            style: [...styleLoss]
+          })
+        )
+      }),
     loadState: (state) => {
       const flat = state["simplifyRules"] ?? []
       const loaded: Array<Rule> = []
@@ -359,6 +367,7 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       liftPairs = Array.from({ length: lifts.length / 2 }, (_, i) => [lifts[2 * i] as number, lifts[2 * i + 1] as number] as const)
       scorer = form
       unconfirmed = rules.length > 0 || roles !== undefined
+      saved = undefined
       refresh()
       return Either.right(undefined)
     }
