@@ -7,7 +7,7 @@ import { op, sym } from "../../src/domain/Expr.js"
 import { print } from "../../src/domain/Polish.js"
 import type { Expr } from "../../src/domain/Expr.js"
 import { int } from "../../src/domain/Expr.js"
-import { emptyScorer, fitComparator, noAnatomy, orderArgs, ORDERS, present, type Anatomy } from "../../src/layers/brain/simplify/form.js"
+import { countPrecedence, emptyScorer, fitComparator, noAnatomy, orderArgs, ORDERS, present, type Anatomy } from "../../src/layers/brain/simplify/form.js"
 
 describe("the form's arrangement of AC arguments", () => {
   it("orders arguments of the same kind by the fitted comparator under the rank orders", () => {
@@ -56,5 +56,14 @@ describe("the form's arrangement of AC arguments", () => {
     const scorer = emptyScorer()
     fitComparator(scorer, targets, new Set(["+"]), anatomy)
     expect(orderArgs(scorer, "+", [int(7), op("/", int(1), x), op("^", x, int(5))], anatomy).map(print)).toEqual(["(^ x 5)", "(/ 1 x)", "7"])
+  })
+
+  it("counts an argument's kind as its normal form's (a difference is a sum)", () => {
+    const normal = (e: Expr): Expr => (e._tag === "Op" && e.op === "-" && e.args.length === 2 ? op("+", e.args[0] as Expr, op("*", int(-1), e.args[1] as Expr)) : e)
+    const x = sym("x")
+    const targets = [op("*", op("^", x, int(2)), op("-", x, int(1))), op("*", op("^", x, int(3)), op("+", x, int(4)))]
+    const scorer = emptyScorer()
+    countPrecedence(scorer, targets, new Set(["*"]), { ...noAnatomy, normalCore: (_, e) => normal(e) })
+    expect(scorer.precedence.get("*")).toEqual(new Map([["^>+", 2]]))
   })
 })

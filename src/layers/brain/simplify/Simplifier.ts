@@ -6,6 +6,7 @@
  *   discover.ts  rewrite rules discovered by enumeration and fuzzing (Ruler-style)
  *   rewrite.ts   the rules applied to a fixpoint (AC heads flat, pair matching)
  *   form.ts      the arrangement of AC arguments chosen by a scorer trained with GED
+ *   anatomy.ts   what the scorer reads of an argument: its term or factor, degree, normal form
  *
  * Learning happens at training time (`learn`, from SymbolicHeads.prepareStep) on pairs of
  * the brain's own answers and the training targets; what is learned is saved in the
@@ -24,10 +25,11 @@ import { arityOf, associativeCommutative, buildTable, confirms, discoverRules, l
 import { foldConstants, type ExactFold } from "./fold.js"
 import { confirmArithmetic, exactValue, faithfulAgrees, toExpr } from "./exact.js"
 import { bestChoice, emptyScorer, noAnatomy, orderArgs, present, trainScorer, type Anatomy, type FormScorer } from "./form.js"
-import { abstractNode, decodePattern, encodePattern, headKey, isNode, isNumberLeaf, key, match, withArgs, type Pattern } from "./pattern.js"
+import { abstractNode, decodePattern, encodePattern, headKey, isNode, key, match, withArgs, type Pattern } from "./pattern.js"
 import { cachedKey, groupNumbers, makeRewriter, type Rule } from "./rewrite.js"
-import { makeNormalizer, rowOf, STYLES, type Style } from "./normal.js"
+import { makeNormalizer, STYLES, type Style } from "./normal.js"
 import { confirmRoles, decodeRoles, discoverExponentials, discoverRoles, encodeRoles, type Roles } from "./roles.js"
+import { anatomyOf } from "./anatomy.js"
 import { toGraph } from "../../../domain/Graph.js"
 import { ged } from "../../../domain/ged/index.js"
 
@@ -372,43 +374,4 @@ export const makeSimplifier = (evaluator: TrustedEvaluator): Simplifier => {
       return Either.right(undefined)
     }
   }
-}
-
-/** A number literal's value (its digits read, nothing computed). */
-const valueOf = (e: Expr): number =>
-  e._tag === "Integer" ? Number(e.value) : e._tag === "Rational" ? Number(e.num) / Number(e.den) : e._tag === "Float" ? e.value : Number.NaN
-
-/** Terms without their number coefficient, factors without their number power, and degrees, over the discovered roles. */
-const anatomyOf = (r: Roles): Anatomy => {
-  const keyOf = (row: number) => headKey(nodeOf(row, []) as never)
-  const [sumKey, productKey] = [keyOf(r.sum), keyOf(r.product)]
-  const is = (e: Expr, row: number): boolean => row >= 0 && isNode(e) && rowOf(e) === row
-  const strip = (head: string, e: Expr): Expr => {
-    if (!isNode(e)) return e
-    if (head === sumKey && is(e, r.product)) {
-      const rest = e.args.filter((a) => !isNumberLeaf(a))
-      return rest.length === 0 || rest.length === e.args.length ? e : rest.length === 1 ? (rest[0] as Expr) : withArgs(e, rest)
-    }
-    if (head === productKey && is(e, r.power) && isNumberLeaf(e.args[1] as Expr)) return e.args[0] as Expr
-    return e
-  }
-  const degree = (e: Expr, other: number): number => {
-    if (e._tag === "Symbol") return 1
-    if (isNumberLeaf(e)) return 0
-    if (is(e, r.product) && isNode(e)) return e.args.reduce((s, a) => s + degree(a, other), 0)
-    if (is(e, r.power) && isNode(e) && isNumberLeaf(e.args[1] as Expr)) return degree(e.args[0] as Expr, other) * valueOf(e.args[1] as Expr)
-    if (is(e, r.quotient) && isNode(e)) return degree(e.args[0] as Expr, other) - degree(e.args[1] as Expr, other)
-    return other
-  }
-  const normal = makeNormalizer(r)
-  // Per head, per argument (trees are immutable): the presentation asks again for every sort.
-  const cores = new Map<string, WeakMap<Expr, Expr>>()
-  const normalCore = (head: string, e: Expr): Expr => {
-    const known = cores.get(head) ?? new WeakMap<Expr, Expr>()
-    cores.set(head, known)
-    let core = known.get(e)
-    if (core === undefined) known.set(e, (core = strip(head, normal.normalize(strip(head, e)))))
-    return core
-  }
-  return { strip, degree, normalCore }
 }

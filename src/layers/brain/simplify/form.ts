@@ -49,7 +49,6 @@ const plainKind = (e: Expr): string => (isNumberLeaf(e) ? "#" : e._tag === "Symb
 /** An argument's kind: of its normal form (a difference is a sum's kind), without its coefficient or power. */
 const kindOf = (anatomy: Anatomy, head: string, e: Expr): string => plainKind(anatomy.normalCore(head, e))
 
-
 const flatArgs = (e: Node, ac: ReadonlySet<string>): Array<Expr> =>
   e.args.flatMap((a) => (isNode(a) && a._tag === e._tag && headKey(a) === headKey(e) && ac.has(headKey(e)) ? flatArgs(a, ac) : [a]))
 

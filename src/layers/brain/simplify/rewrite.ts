@@ -72,6 +72,9 @@ const sameHead = (a: Expr, b: Node): boolean => isNode(a) && a._tag === b._tag &
 /** A rewriter for a rule book: flattening, pair matching and rules, bottom-up to a fixpoint. */
 export const makeRewriter = (book: RuleBook) => {
   const byHead = indexRules(book.rules)
+  // Per AC head, the left sides a pair of its arguments can match (two arguments, the same head).
+  const pairSides = new Map<string, Array<Node>>()
+  for (const [head, rules] of byHead) pairSides.set(head, rules.map((r) => r.lhs as Node).filter((l) => l.args.length === 2))
   let fuel = BUDGET
 
   const tryRules = (candidate: Expr): Expr | undefined => {
@@ -102,7 +105,7 @@ export const makeRewriter = (book: RuleBook) => {
       }
       flat.sort((a, b) => (cachedKey(a) < cachedKey(b) ? -1 : cachedKey(a) > cachedKey(b) ? 1 : 0))
       // A pair is built only where some rule's first level matches it (most pairs: none).
-      const pairRules = (byHead.get(headKey(node)) ?? []).map((r) => r.lhs as Node).filter((l) => l._tag === node._tag && l.args.length === 2)
+      const pairRules = (pairSides.get(headKey(node)) ?? []).filter((l) => l._tag === node._tag)
       const mayMatch = (a: Expr, b: Expr): boolean => pairRules.some((l) => quickArg(l.args[0] as Expr, a) && quickArg(l.args[1] as Expr, b))
       if (flat.length <= MAX_PAIR_ARGS && pairRules.length > 0)
         for (let i = 0; i < flat.length; i++)

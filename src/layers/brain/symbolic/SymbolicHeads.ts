@@ -215,15 +215,10 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
           return answer === undefined ? [] : [{ answer, target }]
         })
       )
-      const learned = rules
-      if (choosing && learned !== undefined) {
+      if (choosing && rules !== undefined) {
         const tangents = examples.filter(({ p }) => emitter[p.root] === TANGENT)
-        const samples = tangents.map(({ p, target }) => ({
-          rows: headRowsOf(p.f),
-          emit: (write: TermsWriter) => emitTangent(p.f, p.variable, learned, headRow, write),
-          target
-        }))
-        forms.score(learned.heads, learned.writer, samples, simplifier.simplify)
+        const samples = tangents.map(({ p, target }) => ({ rows: headRowsOf(p.f), emit: (write: TermsWriter) => emit(p, TANGENT, write), target }))
+        forms.score(rules.heads, rules.writer, samples, simplifier.simplify)
       }
     },
     answer: (input) => {
@@ -241,7 +236,7 @@ export const makeSymbolicHeads = (evaluator: TrustedEvaluator): SymbolicHeads =>
       // only write the same terms otherwise (over v·v, which its units read less faithfully
       // where v is near 0), and the simplifier's rewrites are each confirmed when learned;
       // its forms may read the units where they are less faithful, as exp of a large negative.
-      const terms = of(p, asLearned) as Expr
+      const terms = forms.writesAny() ? (of(p, asLearned) as Expr) : emitted
       unsimplified.set(expr, terms)
       return { expr, claim: { f: p.f, g: terms, describe: "its derivative", source: "f", minPoints: 0, variable: p.variable, bindings: [...constantBindings(p.constants), ...input.bindings] } }
     },

@@ -73,7 +73,7 @@ export const atomExpr = (w: Writer, a: Atom, s: AtomSource): Expr => {
 }
 
 /** An exact number leaf as (num, den), den > 0; undefined for any other expression. */
-const exactLeaf = (e: Expr): readonly [bigint, bigint] | undefined =>
+export const exactLeaf = (e: Expr): readonly [bigint, bigint] | undefined =>
   e._tag === "Integer" ? [e.value, 1n] : e._tag === "Rational" ? [e.num, e.den] : undefined
 
 const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcd(b, a % b))

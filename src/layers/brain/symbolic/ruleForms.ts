@@ -14,7 +14,7 @@ import type { Expr } from "../../../domain/Expr.js"
 import { toGraph } from "../../../domain/Graph.js"
 import { ged } from "../../../domain/ged/index.js"
 import { arityOf, heads, nodeOf } from "../vocabulary.js"
-import { atomExpr, termExpr, type AtomSource, type TermPart, type TermsWriter } from "./emit.js"
+import { atomExpr, exactLeaf, termExpr, type AtomSource, type TermPart, type TermsWriter } from "./emit.js"
 import type { Atom, Factor, RuleTerm } from "./factors.js"
 import type { Evaluator } from "./learn.js"
 import { applyHeads, productOf, signedSum, type Writer } from "./writer.js"
@@ -49,8 +49,6 @@ export const nodeMonomial = (evaluate: Evaluator, row: number): NodeMonomial | u
     }
   return undefined
 }
-
-const isExactLeaf = (e: Expr): boolean => e._tag === "Integer" || e._tag === "Rational"
 
 /** A term's factors with the node written as its monomial and equal atoms merged: atom key → (atom, power). */
 const mergedFactors = (factors: ReadonlyArray<Factor>, node: NodeMonomial | undefined): Map<string, { atom: Atom; power: number }> => {
@@ -91,7 +89,7 @@ export const overCommonDenominator = (w: Writer, parts: ReadonlyArray<TermPart>,
   const shared = new Map<string, { atom: Atom; power: number }>()
   merged.forEach((m) => {
     for (const [k, f] of m) {
-      if (f.power >= 0 || isExactLeaf(exprOf(k, f.atom))) continue
+      if (f.power >= 0 || exactLeaf(exprOf(k, f.atom)) !== undefined) continue
       if ((shared.get(k)?.power ?? 0) < -f.power) shared.set(k, { atom: f.atom, power: -f.power })
     }
   })
@@ -130,6 +128,8 @@ const MAX_KEY = 480
 export interface RuleForms {
   /** The writer of the chosen forms (undefined for a head: its signed sum). */
   readonly writer: (w: Writer) => TermsWriter
+  /** Whether some head is written otherwise than as its signed sum. */
+  readonly writesAny: () => boolean
   /**
    * One scoring step: for each head whose rule has terms to share a denominator, each
    * form's GED to the targets (the other heads at their current choice), the answers
@@ -159,6 +159,7 @@ export const makeRuleForms = (evaluate: Evaluator): RuleForms => {
 
   return {
     writer: (w) => writerWith(w, common),
+    writesAny: () => [...loss.keys()].some(common),
     score: (rules, w, samples, simplify) => {
       for (const [row, terms] of rules) {
         if (!hasForms(terms)) continue
